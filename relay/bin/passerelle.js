@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The relay is written in TypeScript and compiled to dist/ when the workspace is installed (npm's `prepare`).
+import "../dist/cli.js";

@@ -1,0 +1,114 @@
+import Koa from "koa";
+import Router from "@koa/router";
+import { RelayError } from "./errors.js";
+import { createForwarder, writeFailure, type Forwarder, type ForwardOutcome } from "./forward.js";
+import type { RelayConfig } from "./config.js";
+import type { RequestLogger } from "./request-log.js";
+import { version } from "./version.js";
+
+export interface AppOptions {
+  /** Where request lines go; none by default. */
+  log?: RequestLogger;
+}
+
+export interface RelayApp {
+  app: Koa;
+  /** Closes the upstream connections. */
+  close(): Promise<void>;
+}
+
+const BEARER = /^Bearer [\x21-\x7e]{1,512}$/;
+
+/** Rejects `.` and `..` segments, raw or percent-encoded, so the upstream path stays under its base. */
+function isSafePath(path: string): boolean {
+  return path.split("/").every((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    return decoded !== "." && decoded !== ".." && !decoded.includes("/") && !decoded.includes("\\");
+  });
+}
+
+/**
+ * Builds the relay's Koa application. It never listens: `server.ts` does, and tests drive it
+ * through a server of their own on port 0.
+ */
+export function createApp(config: RelayConfig, options: AppOptions = {}): RelayApp {
+  const app = new Koa({ proxy: false });
+  // Koa's default error printer writes whole errors to stderr; errors here are logged by code only.
+  app.silent = true;
+  const forwarder: Forwarder = createForwarder(config.upstream, config.timeouts);
+  const router = new Router();
+
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } catch (error) {
+      const relayError =
+        error instanceof RelayError
+          ? error
+          : new RelayError(
+              500,
+              "relay_internal_error",
+              "The relay met an unexpected error. Try again; if it persists, restart the relay.",
+            );
+      if (!(error instanceof RelayError)) ctx.state.failure = (error as Error).name;
+      ctx.respond = false;
+      writeFailure(ctx.res, relayError, undefined);
+      ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
+    } finally {
+      const outcome = ctx.state.outcome as ForwardOutcome | undefined;
+      options.log?.({
+        time: new Date(),
+        address: ctx.socket.remoteAddress ?? "?",
+        method: ctx.method,
+        path: ctx.path.length > 200 ? ctx.path.slice(0, 200) + "…" : ctx.path,
+        status: outcome?.status || ctx.status,
+        durationMs: performance.now() - started,
+        bytes: outcome?.bytes ?? Number(ctx.response.length ?? 0),
+        failure: outcome?.failure ?? ctx.state.failure,
+      });
+    }
+  });
+
+  router.get("/health", (ctx) => {
+    ctx.body = { status: "ok", version };
+  });
+
+  router.all("/v1{/*rest}", async (ctx) => {
+    const rest = ctx.path.slice("/v1".length);
+    if (!isSafePath(rest))
+      throw new RelayError(
+        400,
+        "invalid_path",
+        "The request path contains '.' or '..' segments, which the relay does not forward.",
+      );
+    const authorization = ctx.get("authorization");
+    if (authorization && !BEARER.test(authorization)) {
+      throw new RelayError(
+        401,
+        "invalid_authorization_header",
+        "The Authorization header must be 'Bearer ' followed by your OpenAI API key, with no spaces or line breaks in the key.",
+        { type: "invalid_request_error" },
+      );
+    }
+    ctx.respond = false;
+    ctx.state.outcome = await forwarder.forward(ctx.req, ctx.res, rest + ctx.search);
+  });
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use((ctx) => {
+    throw new RelayError(
+      404,
+      "unknown_path",
+      `Passerelle serves the OpenAI API under /v1 (for example POST /v1/chat/completions) and GET /health; ${ctx.method} ${ctx.path} is neither.`,
+    );
+  });
+
+  return { app, close: () => forwarder.close() };
+}

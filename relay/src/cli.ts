@@ -1,0 +1,61 @@
+import { ConfigError, FLAGS, loadConfig } from "./config.js";
+import { hostPort, lanAddresses } from "./addresses.js";
+import { lineLogger } from "./request-log.js";
+import { startRelay } from "./server.js";
+import { version } from "./version.js";
+
+const HELP = `Passerelle relay ${version}: the OpenAI API for the Macs on this network, with the key each Mac sends.
+
+Usage: passerelle [options]
+
+Options (each also an environment variable):
+${FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(32)} default: ${f.fallback || "every interface"}`).join("\n")}
+  --verbose              PASSERELLE_VERBOSE=1                 more detail per request
+  --help, --version
+`;
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
+  if (argv.includes("--version")) return void process.stdout.write(version + "\n");
+
+  const config = loadConfig(argv, process.env);
+  const relay = await startRelay(config, lineLogger());
+  const addresses = config.host ? [{ address: config.host }] : lanAddresses();
+  const lines = [
+    `Passerelle relay ${version} is listening on port ${relay.port}, forwarding to ${config.upstream.href}.`,
+    addresses.length
+      ? `On the Mac, set the relay address in Passerelle's preferences to one of:\n${addresses.map((a) => `  ${hostPort(a.address, relay.port)}`).join("\n")}`
+      : "This PC has no network address yet: connect it to the Wi-Fi, then restart the relay.",
+    "Press Ctrl+C to stop.",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write("Stopping: finishing the answers in flight (Ctrl+C again to quit at once)…\n");
+    void relay.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`passerelle: ${error.message}\n`);
+    process.exit(2);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    process.stderr.write(
+      "passerelle: the port is already in use — is another relay running? Stop it, or choose another port with --port.\n",
+    );
+  } else if (code === "EACCES") {
+    process.stderr.write("passerelle: not allowed to listen on that port; choose a port above 1024 with --port.\n");
+  } else {
+    // Name and code only: an error message could quote a request.
+    process.stderr.write(`passerelle: could not start (${(error as Error).name}${code ? " " + code : ""}).\n`);
+  }
+  process.exit(1);
+});

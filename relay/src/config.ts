@@ -1,0 +1,121 @@
+import { parseArgs } from "node:util";
+
+/** Everything the relay can be told at start. */
+export interface RelayConfig {
+  /** Interface to listen on; undefined means every interface (IPv6 and IPv4). */
+  host: string | undefined;
+  port: number;
+  /** Base URL of the OpenAI-compatible API that `/v1/*` is forwarded to. */
+  upstream: URL;
+  verbose: boolean;
+  timeouts: {
+    /** Opening the TCP/TLS connection to the upstream. */
+    connectMs: number;
+    /** From sending the request to the upstream's response headers. */
+    firstByteMs: number;
+    /** Longest silence between two pieces of a response body. */
+    idleMs: number;
+  };
+}
+
+/** A setting with a bad value; its message names the setting and says what would be accepted. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+interface Setting<T> {
+  flag: string;
+  env: string;
+  fallback: string;
+  parse: (raw: string, label: string) => T;
+}
+
+const port: Setting<number>["parse"] = (raw, label) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535) throw new ConfigError(`${label}: "${raw}" is not a port number (0–65535).`);
+  return n;
+};
+
+const seconds: Setting<number>["parse"] = (raw, label) => {
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || n <= 0 || n > 86_400) {
+    throw new ConfigError(`${label}: "${raw}" is not a number of seconds (more than 0, at most 86400).`);
+  }
+  return Math.round(n * 1000);
+};
+
+const host: Setting<string | undefined>["parse"] = (raw, label) => {
+  if (raw === "" || raw === "*") return undefined;
+  if (!/^[0-9A-Za-z.:%_-]+$/.test(raw)) throw new ConfigError(`${label}: "${raw}" is not a host name or IP address.`);
+  return raw;
+};
+
+const upstream: Setting<URL>["parse"] = (raw, label) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${label}: "${raw}" is not a URL; give a base URL such as https://api.openai.com/v1.`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${label}: "${raw}" must start with https:// or http://.`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(`${label}: "${raw}" must be a plain base URL, without credentials, query or fragment.`);
+  }
+  url.pathname = url.pathname.replace(/\/+$/, "");
+  return url;
+};
+
+const SETTINGS = {
+  port: { flag: "port", env: "PASSERELLE_PORT", fallback: "8787", parse: port },
+  host: { flag: "host", env: "PASSERELLE_HOST", fallback: "", parse: host },
+  upstream: { flag: "upstream", env: "PASSERELLE_UPSTREAM", fallback: "https://api.openai.com/v1", parse: upstream },
+  connectTimeout: { flag: "connect-timeout", env: "PASSERELLE_CONNECT_TIMEOUT", fallback: "10", parse: seconds },
+  firstByteTimeout: {
+    flag: "first-byte-timeout",
+    env: "PASSERELLE_FIRST_BYTE_TIMEOUT",
+    fallback: "600",
+    parse: seconds,
+  },
+  idleTimeout: { flag: "idle-timeout", env: "PASSERELLE_IDLE_TIMEOUT", fallback: "300", parse: seconds },
+} satisfies Record<string, Setting<unknown>>;
+
+type Values = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["parse"]> };
+
+/** Flags the relay accepts, for `--help` and for the parser. */
+export const FLAGS = Object.values(SETTINGS).map(({ flag, env, fallback }) => ({ flag, env, fallback }));
+
+/**
+ * Reads the configuration from command-line flags, then environment variables, then defaults.
+ * Throws a {@link ConfigError} naming the first bad setting.
+ */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }]));
+    flags = parseArgs({ args: argv, options: { ...options, verbose: { type: "boolean" } }, strict: true }).values;
+  } catch (error) {
+    throw new ConfigError((error as Error).message.split("\n")[0] ?? "Unknown option.");
+  }
+
+  const values = {} as Record<string, unknown>;
+  for (const [key, setting] of Object.entries(SETTINGS)) {
+    const fromFlag = flags[setting.flag];
+    const raw = typeof fromFlag === "string" ? fromFlag : (env[setting.env] ?? setting.fallback);
+    const label =
+      typeof fromFlag === "string" ? `--${setting.flag}` : env[setting.env] ? setting.env : `--${setting.flag}`;
+    values[key] = (setting.parse as (raw: string, label: string) => unknown)(raw.trim(), label);
+  }
+  const v = values as Values;
+  return {
+    host: v.host,
+    port: v.port,
+    upstream: v.upstream,
+    verbose: flags.verbose === true || env.PASSERELLE_VERBOSE === "1",
+    timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
+  };
+}

@@ -1,0 +1,199 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Pool, errors, type Dispatcher } from "undici";
+import { RelayError, errorJson } from "./errors.js";
+import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
+
+/** What happened to one forwarded request, for the request log. */
+export interface ForwardOutcome {
+  status: number;
+  bytes: number;
+  /** Why the exchange ended early, if it did: a relay error code or `caller_gone`. */
+  failure?: string;
+}
+
+export interface UpstreamTimeouts {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+}
+
+/** Forwards requests to one upstream origin over a pool of kept-alive connections. */
+export interface Forwarder {
+  /**
+   * Sends the caller's request to `path` on the upstream and writes the answer straight to `res`,
+   * chunk by chunk, never buffering or re-encoding it. Resolves once `res` is closed.
+   */
+  forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    headers?: Record<string, string | string[]>,
+  ): Promise<ForwardOutcome>;
+  close(): Promise<void>;
+}
+
+const CALLER_GONE = new Error("The caller closed the connection.");
+
+/** Turns an error from the HTTP client into words for the caller, without any secret in them. */
+export function upstreamFailure(error: unknown, upstream: URL, timeouts: UpstreamTimeouts): RelayError {
+  const where = upstream.host;
+  if (error instanceof errors.ConnectTimeoutError) {
+    return new RelayError(
+      504,
+      "upstream_connect_timeout",
+      `The relay could not connect to ${where} within ${timeouts.connectMs / 1000} s (connect timeout). Check the PC's internet connection.`,
+    );
+  }
+  if (error instanceof errors.HeadersTimeoutError) {
+    return new RelayError(
+      504,
+      "upstream_first_byte_timeout",
+      `${where} did not start answering within ${timeouts.firstByteMs / 1000} s (first-byte timeout). Try again, or raise --first-byte-timeout on the relay.`,
+    );
+  }
+  if (error instanceof errors.BodyTimeoutError) {
+    return new RelayError(
+      504,
+      "upstream_idle_timeout",
+      `${where} stopped sending for ${timeouts.idleMs / 1000} s in the middle of its answer (idle timeout). The answer is incomplete; try again.`,
+    );
+  }
+  const code = (error as { code?: string }).code;
+  if (
+    code === "ECONNREFUSED" ||
+    code === "ENOTFOUND" ||
+    code === "EAI_AGAIN" ||
+    code === "ENETUNREACH" ||
+    code === "EHOSTUNREACH"
+  ) {
+    return new RelayError(
+      502,
+      "upstream_unreachable",
+      `The relay could not reach ${where} (${code}). Check the PC's internet connection, or the --upstream setting.`,
+    );
+  }
+  if (error instanceof errors.SocketError || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
+    return new RelayError(
+      502,
+      "upstream_closed",
+      `${where} closed the connection before its answer was complete. Try again.`,
+    );
+  }
+  if (error instanceof errors.RequestContentLengthMismatchError || error instanceof errors.RequestAbortedError) {
+    return new RelayError(400, "request_body_incomplete", "The request body ended before its announced length.");
+  }
+  return new RelayError(502, "upstream_error", `The relay could not complete the request to ${where}. Try again.`);
+}
+
+/** Writes a relay error as the whole answer, or, once an answer has begun, ends it in a way the caller notices. */
+export function writeFailure(res: ServerResponse, error: RelayError, contentType: string | undefined): void {
+  if (!res.headersSent) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+    res.writeHead(error.status, headers).end(errorJson(error));
+  } else if (contentType?.startsWith("text/event-stream") && !res.writableEnded) {
+    // An SSE error event makes OpenAI clients raise an error rather than stop silently on a truncated answer.
+    res.end(`event: error\ndata: ${errorJson(error)}\n\n`);
+  } else {
+    // Cutting the connection is the only way to tell the caller a plain body is incomplete.
+    res.destroy();
+  }
+}
+
+/** Creates a forwarder for `upstream` (e.g. `https://api.openai.com/v1`). */
+export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forwarder {
+  const pool = new Pool(upstream.origin, {
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.firstByteMs,
+    bodyTimeout: timeouts.idleMs,
+    keepAliveTimeout: 30_000,
+  });
+  const basePath = upstream.pathname.replace(/\/+$/, "");
+
+  function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    headers = upstreamRequestHeaders(req.headers),
+  ) {
+    return new Promise<ForwardOutcome>((resolve) => {
+      const outcome: ForwardOutcome = { status: 0, bytes: 0 };
+      let controller: Dispatcher.DispatchController | undefined;
+      let contentType: string | undefined;
+      let settled = false;
+
+      const fail = (error: unknown) => {
+        if (error === CALLER_GONE || res.destroyed) {
+          outcome.failure ??= "caller_gone";
+          return;
+        }
+        const relayError = error instanceof RelayError ? error : upstreamFailure(error, upstream, timeouts);
+        outcome.failure = relayError.code;
+        if (!res.headersSent) outcome.status = relayError.status;
+        writeFailure(res, relayError, contentType);
+      };
+
+      res.once("close", () => {
+        // The caller went away (Esc, Ctrl+C) before the answer was complete: stop the upstream so no more tokens are billed.
+        if (!res.writableFinished && controller && !controller.aborted) controller.abort(CALLER_GONE);
+        if (!res.writableFinished) outcome.failure ??= "caller_gone";
+        if (!settled) {
+          settled = true;
+          resolve(outcome);
+        }
+      });
+
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      pool.dispatch(
+        {
+          origin: upstream.origin,
+          path: basePath + path,
+          method: req.method as Dispatcher.HttpMethod,
+          headers,
+          body: hasBody ? req : null,
+        },
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (res.destroyed) c.abort(CALLER_GONE);
+          },
+          onResponseStart(c, statusCode, responseHeaders) {
+            if (statusCode < 200) return;
+            if (statusCode >= 300 && statusCode < 400) {
+              // Following a redirect could send the caller's key to another host.
+              c.abort(
+                new RelayError(
+                  502,
+                  "upstream_redirect",
+                  `${upstream.host} answered with a redirect (${statusCode}), which the relay does not follow. Check the --upstream setting.`,
+                ),
+              );
+              return;
+            }
+            const ct = responseHeaders["content-type"];
+            contentType = Array.isArray(ct) ? ct[0] : ct;
+            outcome.status = statusCode;
+            res.writeHead(statusCode, callerResponseHeaders(responseHeaders));
+            // Send the headers now: a stream's caller should not wait for the first token to learn the status.
+            res.flushHeaders();
+          },
+          onResponseData(c, chunk) {
+            outcome.bytes += chunk.length;
+            if (!res.write(chunk)) {
+              c.pause();
+              res.once("drain", () => c.resume());
+            }
+          },
+          onResponseEnd() {
+            res.end();
+          },
+          onResponseError(_c, error) {
+            fail(error);
+          },
+        },
+      );
+    });
+  }
+
+  return { forward, close: () => pool.close() };
+}

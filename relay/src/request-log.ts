@@ -1,0 +1,30 @@
+/** One line about one request. Only these fields are ever logged: never a header, a body or a key. */
+export interface RequestLogEntry {
+  time: Date;
+  address: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  bytes: number;
+  model?: string | undefined;
+  failure?: string | undefined;
+}
+
+export type RequestLogger = (entry: RequestLogEntry) => void;
+
+/** Formats an entry as one human-readable line, e.g. `10:31:02 192.168.1.31 POST /v1/chat/completions gpt-4.1-mini 200 812 ms 4.1 kB`. */
+export function formatRequestLine(entry: RequestLogEntry): string {
+  const time = entry.time.toTimeString().slice(0, 8);
+  const size = entry.bytes < 1000 ? `${entry.bytes} B` : `${(entry.bytes / 1000).toFixed(1)} kB`;
+  const parts = [time, entry.address, entry.method, entry.path];
+  if (entry.model) parts.push(entry.model);
+  parts.push(String(entry.status), `${Math.round(entry.durationMs)} ms`, size);
+  if (entry.failure) parts.push(`(${entry.failure})`);
+  return parts.join(" ");
+}
+
+/** A logger writing one line per request to `write` (stdout by default). */
+export function lineLogger(write: (line: string) => void = (line) => process.stdout.write(line + "\n")): RequestLogger {
+  return (entry) => write(formatRequestLine(entry));
+}
