@@ -10,12 +10,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { embeddings, filesEndpoint, moderations, responses, speech, transcription } from "./fake-endpoints.js";
 
 export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingMessage["headers"];
   body: string;
+  rawBody: Buffer;
+  /** When the first byte of the request body arrived (performance.now()). */
+  firstBodyByteAt?: number;
   /** Set when the caller (the relay) closed the connection before the answer was complete. */
   abortedAt?: number;
   finishedAt?: number;
@@ -28,7 +32,28 @@ export interface FakeUpstreamOptions {
   chunkDelayMs?: number;
   /** When set, the stream stops after the first chunk until `release()` is called. */
   holdAfterFirstChunk?: boolean;
+  /** Wait this long before answering at all (to trip a first-byte timeout). */
+  firstByteDelayMs?: number;
+  /** Destroy the connection after this many content chunks, mid-answer. */
+  cutAfterChunks?: number;
+  /** Answer every request with a 307 redirect to this URL. */
+  redirectTo?: string;
+  /** Headers added to every answer. */
+  extraHeaders?: Record<string, string>;
 }
+
+/** Headers OpenAI sends with every answer; the relay must pass them back unchanged. */
+export const OPENAI_HEADERS = {
+  "openai-organization": "org-fake",
+  "openai-project": "proj_fake",
+  "openai-version": "2020-10-01",
+  "x-ratelimit-limit-requests": "5000",
+  "x-ratelimit-remaining-requests": "4999",
+  "x-ratelimit-reset-requests": "12ms",
+  "x-ratelimit-limit-tokens": "2000000",
+  "x-ratelimit-remaining-tokens": "1999990",
+  "x-ratelimit-reset-tokens": "0s",
+};
 
 export interface FakeUpstream {
   /** Base URL, like `https://api.openai.com/v1`. */
@@ -105,6 +130,17 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
   let waiting: Array<() => void> = [];
   let released = false;
   const gate = () => (released ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve)));
+  const files = filesEndpoint();
+
+  /** Paces chunk `i` of an answer as the options say; may cut the connection instead. */
+  async function pace(res: ServerResponse, i: number): Promise<void> {
+    if (i === fake.options.cutAfterChunks) {
+      res.socket?.destroy();
+      return;
+    }
+    if (i === 1 && fake.options.holdAfterFirstChunk) await gate();
+    else if (i > 0 && fake.options.chunkDelayMs) await sleep(fake.options.chunkDelayMs);
+  }
 
   async function streamChat(
     res: ServerResponse,
@@ -124,9 +160,7 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
     });
     res.write(chunk({ role: "assistant", content: "", refusal: null }, null));
     for (const [i, word] of words.entries()) {
-      if (res.destroyed) return;
-      if (i === 1 && fake.options.holdAfterFirstChunk) await gate();
-      else if (i > 0 && fake.options.chunkDelayMs) await sleep(fake.options.chunkDelayMs);
+      await pace(res, i);
       if (res.destroyed) return;
       res.write(chunk({ content: (i ? " " : "") + word }, null));
     }
@@ -189,18 +223,56 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
   }
 
   const server: Server = createServer((req, res) => {
-    const record: RecordedRequest = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: "" };
+    const record: RecordedRequest = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      headers: req.headers,
+      body: "",
+      rawBody: Buffer.alloc(0),
+    };
     requests.push(record);
     res.on("close", () => {
       if (!res.writableFinished) record.abortedAt = performance.now();
     });
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      record.body = Buffer.concat(chunks).toString("utf8");
-      const path = (req.url ?? "").split("?")[0];
+    req.on("data", (c: Buffer) => {
+      record.firstBodyByteAt ??= performance.now();
+      chunks.push(c);
+    });
+    req.on("end", async () => {
+      record.rawBody = Buffer.concat(chunks);
+      record.body = record.rawBody.toString("utf8");
+      for (const [name, value] of Object.entries({ ...OPENAI_HEADERS, ...fake.options.extraHeaders })) {
+        res.setHeader(name, value);
+      }
+      res.setHeader("x-request-id", `req_fake${requests.length}`);
+      if (fake.options.firstByteDelayMs) await sleep(fake.options.firstByteDelayMs);
+      if (res.destroyed) return;
+      if (fake.options.redirectTo) {
+        res.writeHead(307, { location: fake.options.redirectTo }).end();
+        return;
+      }
+      const path = (req.url ?? "").split("?")[0] ?? "";
+      const ctx = {
+        req,
+        res,
+        body: record.rawBody,
+        words: fake.options.words ?? ["Bonjour", "de", "la", "passerelle"],
+        pace: (i: number) => pace(res, i),
+        finished: () => void (record.finishedAt = performance.now()),
+      };
+      const model = req.headers["content-type"]?.startsWith("application/json")
+        ? (JSON.parse(record.body) as { model?: string }).model
+        : undefined;
+      if (req.method === "POST" && path !== "/v1/chat/completions" && refused(req, res, model)) return;
       if (req.method === "POST" && path === "/v1/chat/completions") void chat(req, res, record);
       else if (req.method === "GET" && path === "/v1/models") models(req, res);
+      else if (req.method === "POST" && path === "/v1/responses") void responses(ctx);
+      else if (req.method === "POST" && path === "/v1/embeddings") embeddings(ctx);
+      else if (req.method === "POST" && path === "/v1/moderations") moderations(ctx);
+      else if (req.method === "POST" && path === "/v1/audio/transcriptions") transcription(ctx);
+      else if (req.method === "POST" && path === "/v1/audio/speech") void speech(ctx);
+      else if (path.startsWith("/v1/files") && files(ctx, path)) return;
       else sendError(res, 404, `Invalid URL (${req.method} ${path})`, "invalid_request_error", null);
     });
   });
