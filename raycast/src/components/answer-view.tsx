@@ -1,0 +1,93 @@
+import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
+import { useState, type ReactNode } from "react";
+import { answerMarkdown, formatDuration, formatUsage } from "../helpers/format";
+import { newRequestId, useAnswer, type AnswerOptions, type AnswerRequest, type AnswerState } from "../hooks/use-answer";
+import { ModelPicker } from "./model-picker";
+
+/** What extra actions get to work with. */
+export interface AnswerContext {
+  answer: AnswerState;
+  request: AnswerRequest;
+  /** Runs the request again, optionally with another model. */
+  rerun: (model?: string) => void;
+}
+
+/**
+ * Shows one streamed answer as markdown with its model, tokens and time; Copy, Paste, Ask Again,
+ * Try Another Model. `primaryActions` replace Copy/Paste at the top (transforms).
+ */
+export function AnswerView(props: {
+  request: AnswerRequest;
+  navigationTitle?: string;
+  /** Labels shown above the model (e.g. the prompt). */
+  metadata?: { title: string; text: string }[];
+  primaryActions?: (context: AnswerContext) => ReactNode;
+  extraActions?: (context: AnswerContext) => ReactNode;
+  options?: AnswerOptions;
+}) {
+  const [request, setRequest] = useState(props.request);
+  const answer = useAnswer(request, props.options);
+  const rerun = (model?: string) =>
+    setRequest((current) => ({ ...current, model: model ?? current.model, id: newRequestId() }));
+  const context: AnswerContext = { answer, request, rerun };
+
+  return (
+    <Detail
+      navigationTitle={props.navigationTitle}
+      isLoading={answer.isLoading}
+      markdown={answerMarkdown(answer)}
+      metadata={
+        <Detail.Metadata>
+          {props.metadata?.map((item) => (
+            <Detail.Metadata.Label key={item.title} title={item.title} text={item.text} />
+          ))}
+          <Detail.Metadata.Label title="Model" text={answer.model} />
+          {answer.usage && <Detail.Metadata.Label title="Tokens" text={formatUsage(answer.usage)} />}
+          {answer.durationMs !== undefined && (
+            <Detail.Metadata.Label title="Time" text={formatDuration(answer.durationMs)} />
+          )}
+          {answer.interrupted && <Detail.Metadata.Label title="Status" text="Interrupted" />}
+        </Detail.Metadata>
+      }
+      actions={
+        <ActionPanel>
+          {answer.isLoading && (
+            <Action
+              title="Stop Answer"
+              icon={Icon.Stop}
+              shortcut={{ modifiers: ["cmd", "shift"], key: "." }}
+              onAction={answer.stop}
+            />
+          )}
+          {props.primaryActions ? (
+            props.primaryActions(context)
+          ) : (
+            <>
+              <Action.CopyToClipboard title="Copy Answer" content={answer.text} />
+              <Action.Paste
+                title="Paste Answer"
+                content={answer.text}
+                shortcut={{ modifiers: ["cmd", "shift"], key: "v" }}
+              />
+            </>
+          )}
+          <ActionPanel.Section>
+            <Action
+              title="Ask Again"
+              icon={Icon.ArrowClockwise}
+              shortcut={Keyboard.Shortcut.Common.Refresh}
+              onAction={() => rerun()}
+            />
+            <Action.Push
+              title="Try Another Model"
+              icon={Icon.Switch}
+              shortcut={{ modifiers: ["cmd", "shift"], key: "." }}
+              target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
+            />
+            {props.extraActions?.(context)}
+          </ActionPanel.Section>
+        </ActionPanel>
+      }
+    />
+  );
+}

@@ -1,0 +1,152 @@
+import { APIConnectionError, APIUserAbortError } from "openai";
+import { describe, expect, it } from "vitest";
+import { errorResponse, fakeFetch } from "../../test/fake-openai";
+import { closedPort } from "../../test/ports";
+import { createRelayClient, PinMismatchError } from "../api/relay-client";
+import { describeFailure, isCancellation, redactSecrets } from "./errors";
+import { parseRelayAddress } from "./relay-address";
+
+/** The error the official client raises for this response. */
+async function errorFor(response: Response): Promise<unknown> {
+  const { fetch } = fakeFetch(() => response.clone());
+  const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
+  return client.chat.completions.create({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+function connectionError(code: string): APIConnectionError {
+  const inner = Object.assign(new Error(`connect ${code}`), { code });
+  return new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: inner }) });
+}
+
+describe("describeFailure", () => {
+  it("tells to check the key when OpenAI answers 401, without echoing the key", async () => {
+    const error = await errorFor(
+      errorResponse(401, {
+        message: "Incorrect API key provided: sk-test-1*****abcd. You can find your API key at …",
+        type: "invalid_request_error",
+        code: "invalid_api_key",
+      }),
+    );
+    const failure = describeFailure(error);
+    expect(failure.title).toBe("API key refused by OpenAI");
+    expect(failure.message).toMatch(/preferences/);
+    expect(failure.fixInPreferences).toBe(true);
+    expect(failure.detail).not.toContain("sk-test-1");
+  });
+
+  it("names the unknown model", async () => {
+    const error = await errorFor(
+      errorResponse(404, {
+        message: "The model `gpt-9` does not exist or you do not have access to it.",
+        type: "invalid_request_error",
+        code: "model_not_found",
+      }),
+    );
+    const failure = describeFailure(error, { model: "gpt-9" });
+    expect(failure.title).toBe("Model unknown");
+    expect(failure.message).toContain('"gpt-9"');
+  });
+
+  it("says a 404 without a model code means the address is not a relay", async () => {
+    const error = await errorFor(new Response("Not Found", { status: 404 }));
+    expect(describeFailure(error).title).toBe("Not a relay at this address");
+  });
+
+  it("tells quota apart from rate limiting", async () => {
+    const quota = await errorFor(
+      errorResponse(429, {
+        message: "You exceeded your current quota",
+        type: "insufficient_quota",
+        code: "insufficient_quota",
+      }),
+    );
+    const rate = await errorFor(
+      errorResponse(
+        429,
+        { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" },
+        { "retry-after": "20" },
+      ),
+    );
+    expect(describeFailure(quota).title).toBe("OpenAI quota exceeded");
+    expect(describeFailure(quota).message).toMatch(/credit/);
+    expect(describeFailure(rate).title).toBe("Too many requests");
+    expect(describeFailure(rate).message).toContain("20 s");
+  });
+
+  it.each([
+    ["upstream_unreachable", 502, "PC cannot reach OpenAI"],
+    ["upstream_timeout", 504, "OpenAI took too long"],
+    ["device_token_invalid", 401, "Mac not paired with this relay"],
+    ["relay_busy", 503, "Relay busy"],
+  ])("explains the relay's own %s", async (code, status, title) => {
+    const error = await errorFor(errorResponse(status, { message: "relay says", type: "relay_error", code }));
+    expect(describeFailure(error).title).toBe(title);
+  });
+
+  it("gives the wait for too_many_failures", async () => {
+    const error = await errorFor(
+      errorResponse(
+        429,
+        { message: "slow down", type: "relay_error", code: "too_many_failures" },
+        { "retry-after": "30" },
+      ),
+    );
+    expect(describeFailure(error)).toMatchObject({
+      title: "Relay is pausing",
+      message: expect.stringContaining("30 s"),
+    });
+  });
+
+  it("explains a refused connection from a real socket", async () => {
+    const address = `127.0.0.1:${await closedPort()}`;
+    const client = createRelayClient({ address, scheme: "http" }, "sk-test-1", { maxRetries: 0 });
+    const error = await client.models.list().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(APIConnectionError);
+    const failure = describeFailure(error, { address });
+    expect(failure.title).toBe(`Relay not running (${address})`);
+    expect(failure.detail).toContain("ECONNREFUSED");
+  });
+
+  it.each([
+    ["ETIMEDOUT", /same Wi-Fi/],
+    ["EHOSTUNREACH", /same Wi-Fi/],
+    ["ENOTFOUND", /IP address/],
+    ["UND_ERR_CONNECT_TIMEOUT", /firewall/],
+  ])("explains %s found deep in the cause chain", (code, advice) => {
+    expect(describeFailure(connectionError(code)).message).toMatch(advice);
+  });
+
+  it("explains a refused certificate or pin", () => {
+    const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+    expect(describeFailure(pin).title).toBe("Relay certificate refused");
+    expect(describeFailure(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT")).title).toBe("Relay certificate refused");
+  });
+
+  it("passes on the address error's own words", () => {
+    let error: unknown;
+    try {
+      parseRelayAddress("hello world");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(describeFailure(error)).toMatchObject({ title: "Relay address not usable", fixInPreferences: true });
+  });
+});
+
+describe("isCancellation and redactSecrets", () => {
+  it("recognises a cancelled request", () => {
+    expect(isCancellation(new APIUserAbortError())).toBe(true);
+    expect(isCancellation(new DOMException("aborted", "AbortError"))).toBe(true);
+    expect(isCancellation(new Error("boom"))).toBe(false);
+  });
+
+  it("masks keys", () => {
+    expect(redactSecrets("key sk-proj-AbC_12-x and sk-test****wxyz")).toBe("key sk-… and sk-…");
+  });
+});

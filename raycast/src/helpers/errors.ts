@@ -1,0 +1,237 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+} from "openai";
+import { RelayAddressError } from "./relay-address";
+
+/** What to tell a person about a failure, and what they can do about it. */
+export interface FailureDescription {
+  title: string;
+  message: string;
+  /** The failure is fixed in the extension's preferences (key, address, model). */
+  fixInPreferences: boolean;
+  /** Technical text for "Copy Error", with anything looking like a key masked. */
+  detail: string;
+}
+
+/** True when the person cancelled (Esc, closed the view): nothing to report. */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof APIUserAbortError) return true;
+  return error instanceof Error && error.name === "AbortError";
+}
+
+/** Masks OpenAI keys (and the partial keys OpenAI echoes in its 401 message). */
+export function redactSecrets(text: string): string {
+  return text.replace(/\bsk-[A-Za-z0-9_*-]{2,}/g, "sk-…");
+}
+
+const CONNECTION_ADVICE: Record<string, { title: string; message: string }> = {
+  ECONNREFUSED: {
+    title: "Relay not running",
+    message: "The PC answers but nothing listens on that port. Start the relay on the PC, and check the port.",
+  },
+  ECONNRESET: {
+    title: "Relay closed the connection",
+    message: "Check that the address uses the relay's scheme (http or https) and that the relay is running.",
+  },
+  EHOSTUNREACH: {
+    title: "PC not reachable",
+    message: "Are the Mac and the PC on the same Wi-Fi? Is the PC awake, and does its firewall allow the relay?",
+  },
+  ENETUNREACH: {
+    title: "No network",
+    message: "The Mac has no route to the PC. Check the Mac's Wi-Fi.",
+  },
+  ETIMEDOUT: {
+    title: "PC not answering",
+    message: "Are the Mac and the PC on the same Wi-Fi? Is the relay started, and does the PC's firewall allow it?",
+  },
+  ENOTFOUND: {
+    title: "Relay name not found",
+    message: "The Mac cannot find that name on the network. Type the PC's IP address instead (the relay prints it).",
+  },
+  EPROTO: {
+    title: "Secure connection failed",
+    message: "The relay and the extension disagree on http or https. Check the relay address.",
+  },
+};
+CONNECTION_ADVICE.UND_ERR_CONNECT_TIMEOUT = CONNECTION_ADVICE.ETIMEDOUT;
+CONNECTION_ADVICE.EAI_AGAIN = CONNECTION_ADVICE.ENOTFOUND;
+CONNECTION_ADVICE.UND_ERR_SOCKET = CONNECTION_ADVICE.ECONNRESET;
+
+const CERTIFICATE_CODES = new Set([
+  "PASSERELLE_PIN_MISMATCH",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
+]);
+
+const RELAY_CODES: Record<string, { title: string; message: string; fixInPreferences?: boolean }> = {
+  upstream_unreachable: {
+    title: "PC cannot reach OpenAI",
+    message: "The relay runs but cannot reach OpenAI. Check the PC's internet connection.",
+  },
+  upstream_timeout: {
+    title: "OpenAI took too long",
+    message: "OpenAI did not answer the PC in time. Try again in a moment.",
+  },
+  device_token_invalid: {
+    title: "Mac not paired with this relay",
+    message: "The relay does not recognise this Mac any more. Pair again with Connect to Relay.",
+  },
+  too_many_failures: {
+    title: "Relay is pausing",
+    message: "The relay saw too many failed attempts and waits before accepting more.",
+  },
+  relay_busy: {
+    title: "Relay busy",
+    message: "The relay has too many requests in flight. Try again in a few seconds.",
+  },
+};
+
+/** The `code` of each error in a `cause` chain, outermost first. */
+export function causeCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === "object" && !seen.has(current)) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+    const errors = (current as { errors?: unknown }).errors; // AggregateError from happy-eyeballs connects
+    if (Array.isArray(errors)) codes.push(...errors.flatMap((inner) => causeCodes(inner)));
+    current = (current as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+function retryAfter(error: APIError): string {
+  const seconds = Number(error.headers?.get?.("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? ` Try again in ${Math.ceil(seconds)} s.` : "";
+}
+
+function describe(error: unknown, context: { model?: string; address?: string }) {
+  const model = context.model ? `"${context.model}"` : "This model";
+  if (error instanceof RelayAddressError) {
+    return { title: "Relay address not usable", message: error.message, fixInPreferences: true };
+  }
+  if (error instanceof APIConnectionTimeoutError) {
+    return {
+      title: "Relay took too long",
+      message: "No answer in time. Check that the relay runs on the PC and that both machines share the Wi-Fi.",
+      fixInPreferences: false,
+    };
+  }
+  if (error instanceof APIConnectionError || (error instanceof TypeError && error.message === "fetch failed")) {
+    const codes = causeCodes(error);
+    if (codes.some((code) => CERTIFICATE_CODES.has(code))) {
+      return {
+        title: "Relay certificate refused",
+        message:
+          "The relay showed a certificate this Mac did not pair with. If you reinstalled the relay, pair again; otherwise another machine may be answering.",
+        fixInPreferences: false,
+      };
+    }
+    const known = codes.map((code) => CONNECTION_ADVICE[code]).find(Boolean);
+    const where = context.address ? ` (${context.address})` : "";
+    if (known) return { title: known.title + where, message: known.message, fixInPreferences: false };
+    return {
+      title: `Cannot reach the relay${where}`,
+      message: "Are the Mac and the PC on the same Wi-Fi? Is the relay started? Does the PC's firewall allow it?",
+      fixInPreferences: false,
+    };
+  }
+  if (error instanceof APIError) {
+    const relay = error.code ? RELAY_CODES[error.code] : undefined;
+    if (relay) {
+      const wait = error.code === "too_many_failures" ? retryAfter(error) : "";
+      return { title: relay.title, message: relay.message + wait, fixInPreferences: false };
+    }
+    if (error instanceof AuthenticationError) {
+      return {
+        title: "API key refused by OpenAI",
+        message: "Check the OpenAI API key in the extension's preferences.",
+        fixInPreferences: true,
+      };
+    }
+    if (error instanceof NotFoundError) {
+      if (error.code === "model_not_found" || /model/i.test(error.message)) {
+        return {
+          title: "Model unknown",
+          message: `${model} does not exist or your key cannot use it. Choose another model.`,
+          fixInPreferences: true,
+        };
+      }
+      return {
+        title: "Not a relay at this address",
+        message: "Something answered, but not the relay. Check the relay address and port.",
+        fixInPreferences: true,
+      };
+    }
+    if (error instanceof RateLimitError) {
+      if (error.code === "insufficient_quota") {
+        return {
+          title: "OpenAI quota exceeded",
+          message: "Your OpenAI account has no credit left. Add credit in OpenAI's billing settings, then try again.",
+          fixInPreferences: false,
+        };
+      }
+      return {
+        title: "Too many requests",
+        message: `OpenAI limits how fast your key can ask.${retryAfter(error) || " Wait a moment and try again."}`,
+        fixInPreferences: false,
+      };
+    }
+    if (error instanceof PermissionDeniedError) {
+      return {
+        title: "OpenAI refused the request",
+        message: `${redactSecrets(error.message)} Check that your key's project may use ${model}.`,
+        fixInPreferences: true,
+      };
+    }
+    if (error instanceof BadRequestError) {
+      if (error.code === "context_length_exceeded") {
+        return {
+          title: "Text too long for the model",
+          message: `${model} cannot read that much text at once. Shorten it or choose a model with a larger context.`,
+          fixInPreferences: false,
+        };
+      }
+      return { title: "OpenAI refused the request", message: redactSecrets(error.message), fixInPreferences: false };
+    }
+    if (error instanceof InternalServerError) {
+      return {
+        title: "OpenAI had a problem",
+        message: "The service failed on its side. Try again in a moment.",
+        fixInPreferences: false,
+      };
+    }
+    return { title: "Request failed", message: redactSecrets(error.message), fixInPreferences: false };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { title: "Something went wrong", message: redactSecrets(message), fixInPreferences: false };
+}
+
+/** Turns any failure into words for a person, with what to do next. The one place errors are explained. */
+export function describeFailure(
+  error: unknown,
+  context: { model?: string; address?: string } = {},
+): FailureDescription {
+  const described = describe(error, context);
+  const parts = [error instanceof Error ? `${error.name}: ${error.message}` : String(error)];
+  const codes = causeCodes(error);
+  if (codes.length) parts.push(`codes: ${codes.join(", ")}`);
+  if (error instanceof APIError && error.requestID) parts.push(`request id: ${error.requestID}`);
+  return { ...described, detail: redactSecrets(parts.join("\n")) };
+}

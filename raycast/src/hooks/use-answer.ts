@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { streamCompletion, type ChatMessage, type TokenUsage } from "../api/completion";
+import { getApiKey, getRelayConnection } from "../api/connection";
+import { putHistoryEntry, saveHistoryEntry } from "../api/history";
+import { createRelayClient } from "../api/relay-client";
+import { showFailure } from "../components/failure-toast";
+import { isCancellation, type FailureDescription } from "../helpers/errors";
+import type { HistoryEntry } from "../helpers/history-bounds";
+import { createThrottledText } from "../helpers/throttled-text";
+
+/** One request to stream: changing `id` starts it again (Ask Again, Try Another Model). */
+export interface AnswerRequest {
+  id: string;
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  /** How the answer is kept in History; `historyId` overwrites an entry (Regenerate, a chat's next turn). */
+  history: { kind: HistoryEntry["kind"]; title: string; historyId?: string };
+}
+
+/** What the view shows while and after streaming. */
+export interface AnswerState {
+  text: string;
+  isLoading: boolean;
+  /** The model that answered (as the upstream names it). */
+  model: string;
+  usage?: TokenUsage;
+  durationMs?: number;
+  error?: FailureDescription;
+  interrupted: boolean;
+}
+
+/** Knobs for tests and long answers. */
+export interface AnswerOptions {
+  /** Re-render at most this often while streaming. */
+  renderIntervalMs?: number;
+  /** Save the partial answer to History at most this often. */
+  saveIntervalMs?: number;
+}
+
+/** Makes a fresh request id. */
+export function newRequestId(): string {
+  return randomUUID();
+}
+
+/**
+ * Streams an answer through the relay: throttled re-renders, the partial answer kept in History while it streams
+ * (so closing Raycast loses nothing), Esc/unmount aborts the request, one failure toast.
+ */
+export function useAnswer(request: AnswerRequest | undefined, options: AnswerOptions = {}) {
+  const { renderIntervalMs = 100, saveIntervalMs = 2_000 } = options;
+  const [state, setState] = useState<AnswerState>({
+    text: "",
+    isLoading: Boolean(request),
+    model: request?.model ?? "",
+    interrupted: false,
+  });
+  const controllerRef = useRef<AbortController | undefined>(undefined);
+
+  useEffect(() => {
+    if (!request) return;
+    const controller = new AbortController();
+    controllerRef.current = controller;
+    const started = Date.now();
+    const entry: HistoryEntry = {
+      id: request.history.historyId ?? request.id,
+      kind: request.history.kind,
+      title: request.history.title,
+      messages: request.messages,
+      answer: "",
+      model: request.model,
+      status: "streaming",
+      createdAt: started,
+      updatedAt: started,
+    };
+    let lastSave = 0;
+    const buffer = createThrottledText((text) => {
+      if (!controller.signal.aborted) setState((current) => ({ ...current, text }));
+      if (Date.now() - lastSave >= saveIntervalMs) {
+        lastSave = Date.now();
+        void saveHistoryEntry({ ...entry, answer: text, updatedAt: lastSave });
+      }
+    }, renderIntervalMs);
+    setState({ text: "", isLoading: true, model: request.model, interrupted: false });
+
+    (async () => {
+      let address: string | undefined;
+      try {
+        const connection = await getRelayConnection();
+        address = connection.address;
+        const client = createRelayClient(connection, getApiKey());
+        await putHistoryEntry(entry);
+        const result = await streamCompletion(
+          client,
+          { model: request.model, messages: request.messages, temperature: request.temperature },
+          (piece) => buffer.append(piece),
+          controller.signal,
+        );
+        buffer.flush();
+        const durationMs = Date.now() - started;
+        await saveHistoryEntry({
+          ...entry,
+          answer: result.text,
+          model: result.model,
+          status: "done",
+          usage: result.usage,
+          durationMs,
+          updatedAt: Date.now(),
+        });
+        setState({
+          text: result.text,
+          isLoading: false,
+          model: result.model,
+          usage: result.usage,
+          durationMs,
+          interrupted: false,
+        });
+      } catch (error) {
+        buffer.cancel();
+        const partial = buffer.text;
+        const status = partial ? "interrupted" : undefined;
+        if (status) await saveHistoryEntry({ ...entry, answer: partial, status, updatedAt: Date.now() });
+        if (isCancellation(error)) {
+          setState((current) => ({ ...current, text: partial, isLoading: false, interrupted: true }));
+          return;
+        }
+        const failure = await showFailure(error, { model: request.model, address });
+        setState((current) => ({
+          ...current,
+          text: partial,
+          isLoading: false,
+          error: failure,
+          interrupted: Boolean(partial),
+        }));
+      }
+    })();
+
+    return () => controller.abort();
+  }, [request?.id]);
+
+  /** Stops streaming and keeps what arrived. */
+  const stop = useCallback(() => controllerRef.current?.abort(), []);
+  return { ...state, stop };
+}

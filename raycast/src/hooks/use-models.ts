@@ -1,0 +1,36 @@
+import { useEffect, useState } from "react";
+import { getApiKey, getRelayConnection } from "../api/connection";
+import { fetchModels, readCachedModels, writeCachedModels } from "../api/models";
+import { createRelayClient } from "../api/relay-client";
+import { isCancellation } from "../helpers/errors";
+import { parseRelayAddress } from "../helpers/relay-address";
+
+/** The relay's model list: the cached one at once, refreshed from `/v1/models` when stale. */
+export function useModels() {
+  const [models, setModels] = useState<string[]>([]);
+  const [isLoading, setIsLoading] = useState(true);
+  const [error, setError] = useState<unknown>();
+
+  useEffect(() => {
+    const controller = new AbortController();
+    (async () => {
+      try {
+        const connection = await getRelayConnection();
+        const { baseURL } = parseRelayAddress(connection.address, connection.scheme);
+        const cached = await readCachedModels(baseURL);
+        if (cached) setModels(cached.ids);
+        if (cached?.fresh) return;
+        const ids = await fetchModels(createRelayClient(connection, getApiKey()), controller.signal);
+        await writeCachedModels(baseURL, ids);
+        if (!controller.signal.aborted) setModels(ids);
+      } catch (caught) {
+        if (!isCancellation(caught)) setError(caught);
+      } finally {
+        if (!controller.signal.aborted) setIsLoading(false);
+      }
+    })();
+    return () => controller.abort();
+  }, []);
+
+  return { models, isLoading, error };
+}

@@ -1,0 +1,39 @@
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import type { ReactElement } from "react";
+import { NavigationRoot } from "./raycast-api-double";
+
+/** Renders a command as Raycast would, inside a navigation stack. */
+export function renderCommand(element: ReactElement) {
+  return render(<NavigationRoot>{element}</NavigationRoot>);
+}
+
+/** Runs the action with this title (the first one when several views show it). */
+export async function runAction(title: string | RegExp): Promise<void> {
+  const button = (await screen.findAllByRole("menuitem", { name: title }))[0];
+  await act(async () => {
+    fireEvent.click(button);
+  });
+}
+
+/** The markdown of the Detail on screen. */
+export function markdown(): string {
+  return screen.getByTestId("markdown").textContent ?? "";
+}
+
+/** Waits until the view on screen stops loading. */
+export async function waitUntilLoaded(timeout = 5000): Promise<void> {
+  await waitFor(
+    () => {
+      const busy = document.querySelector("[aria-busy='true']");
+      if (busy) throw new Error("still loading");
+    },
+    { timeout },
+  );
+}
+
+/** The metadata value shown for a label. */
+export function metadata(label: string): string | undefined {
+  const terms = Array.from(document.querySelectorAll("dt"));
+  const term = terms.find((dt) => dt.textContent === label);
+  return term?.nextElementSibling?.textContent ?? undefined;
+}
