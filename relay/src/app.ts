@@ -4,11 +4,15 @@ import { RelayError } from "./errors.js";
 import { createForwarder, writeFailure, type Forwarder, type ForwardOutcome } from "./forward.js";
 import type { RelayConfig } from "./config.js";
 import type { RequestLogger } from "./request-log.js";
+import { addPairingRoutes } from "./security/pairing-routes.js";
+import { deviceCheck, type RelaySecurity } from "./security/relay-security.js";
 import { version } from "./version.js";
 
 export interface AppOptions {
   /** Where request lines go; none by default. */
   log?: RequestLogger;
+  /** Identity, paired devices and pairing; without it `/v1` still answers only the devices paired in `config.home`. */
+  security?: RelaySecurity;
 }
 
 export interface RelayApp {
@@ -76,10 +80,12 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
   });
 
   router.get("/health", (ctx) => {
-    ctx.body = { status: "ok", version };
+    ctx.body = { status: "ok", version, ...(options.security && { id: options.security.identity.relayId }) };
   });
 
-  router.all("/v1{/*rest}", async (ctx) => {
+  if (options.security) addPairingRoutes(router, options.security);
+
+  router.all("/v1{/*rest}", deviceCheck(config.home, options.security), async (ctx) => {
     const rest = ctx.path.slice("/v1".length);
     if (!isSafePath(rest))
       throw new RelayError(

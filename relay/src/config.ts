@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { relayHome } from "./security/home.js";
 
 /** Everything the relay can be told at start. */
 export interface RelayConfig {
@@ -8,6 +9,14 @@ export interface RelayConfig {
   /** Base URL of the OpenAI-compatible API that `/v1/*` is forwarded to. */
   upstream: URL;
   verbose: boolean;
+  /** The relay's folder: identity, paired devices (`PASSERELLE_HOME` or the platform's config folder). */
+  home: string;
+  /** Plain HTTP instead of TLS (development only; loopback unless forced). */
+  insecureHttp: boolean;
+  /** Announce the relay on the network (DNS-SD `_passerelle._tcp`). */
+  mdns: boolean;
+  /** The interface address to announce on (hosts with several adapters); undefined lets the system choose. */
+  mdnsInterface: string | undefined;
   timeouts: {
     /** Opening the TCP/TLS connection to the upstream. */
     connectMs: number;
@@ -82,6 +91,7 @@ const SETTINGS = {
     parse: seconds,
   },
   idleTimeout: { flag: "idle-timeout", env: "PASSERELLE_IDLE_TIMEOUT", fallback: "300", parse: seconds },
+  mdnsInterface: { flag: "mdns-interface", env: "PASSERELLE_MDNS_INTERFACE", fallback: "", parse: host },
 } satisfies Record<string, Setting<unknown>>;
 
 type Values = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["parse"]> };
@@ -97,7 +107,12 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
   let flags: Record<string, string | boolean | undefined>;
   try {
     const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }]));
-    flags = parseArgs({ args: argv, options: { ...options, verbose: { type: "boolean" } }, strict: true }).values;
+    const switches = ["verbose", "insecure-http", "force-insecure-http", "no-mdns"].map((name) => [
+      name,
+      { type: "boolean" as const },
+    ]);
+    flags = parseArgs({ args: argv, options: { ...options, ...Object.fromEntries(switches) }, strict: true })
+      .values as Record<string, string | boolean | undefined>;
   } catch (error) {
     throw new ConfigError((error as Error).message.split("\n")[0] ?? "Unknown option.");
   }
@@ -111,11 +126,26 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     values[key] = (setting.parse as (raw: string, label: string) => unknown)(raw.trim(), label);
   }
   const v = values as Values;
+  const insecureHttp = flags["insecure-http"] === true;
+  let listenHost = v.host;
+  if (insecureHttp && flags["force-insecure-http"] !== true) {
+    // Plain HTTP would show every key to the whole Wi-Fi: loopback only, unless the user insists.
+    listenHost ??= "127.0.0.1";
+    if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listenHost)) {
+      throw new ConfigError(
+        `--insecure-http serves plain HTTP, readable by anyone on the network; it listens on loopback only. Remove --host ${listenHost}, or add --force-insecure-http if you really mean it.`,
+      );
+    }
+  }
   return {
-    host: v.host,
+    host: listenHost,
     port: v.port,
     upstream: v.upstream,
     verbose: flags.verbose === true || env.PASSERELLE_VERBOSE === "1",
+    home: relayHome(env),
+    insecureHttp,
+    mdns: flags["no-mdns"] !== true && env.PASSERELLE_MDNS !== "0",
+    mdnsInterface: v.mdnsInterface,
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
   };
 }

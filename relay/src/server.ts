@@ -1,21 +1,46 @@
 import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { RelayConfig } from "./config.js";
 import type { RequestLogger } from "./request-log.js";
+import {
+  prepareSecurity,
+  removeRuntimeInfo,
+  writeRuntimeInfo,
+  type RelaySecurity,
+  type SecurityOptions,
+} from "./security/relay-security.js";
 
 export interface RunningRelay {
   server: Server;
   /** The port actually bound (useful when configured as 0). */
   port: number;
+  /** The relay's identity, paired devices and pairing window. */
+  security: RelaySecurity;
   /** Stops accepting, lets requests in flight finish for up to `graceMs`, then closes everything. */
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts the relay's HTTP server and resolves once it listens. */
-export async function startRelay(config: RelayConfig, log?: RequestLogger): Promise<RunningRelay> {
-  const relay = createApp(config, log ? { log } : {});
-  const server = createServer(relay.app.callback());
+/** Starts the relay's server (TLS 1.3 with its own certificate, unless told otherwise) and resolves once it listens. */
+export async function startRelay(
+  config: RelayConfig,
+  log?: RequestLogger,
+  securityOptions?: SecurityOptions,
+): Promise<RunningRelay> {
+  const security = await prepareSecurity(config.home, securityOptions);
+  const relay = createApp(config, log ? { log, security } : { security });
+  const server: Server = config.insecureHttp
+    ? createServer(relay.app.callback())
+    : createTlsServer(
+        {
+          key: security.identity.keyPem,
+          cert: security.identity.certPem,
+          minVersion: "TLSv1.3",
+          handshakeTimeout: 10_000,
+        },
+        relay.app.callback(),
+      );
   // A caller must send its request headers promptly: a slow client cannot hold a socket for long.
   server.headersTimeout = 10_000;
   // Streams can last minutes; an idle upstream is bounded by the relay's own idle timeout instead.
@@ -30,7 +55,18 @@ export async function startRelay(config: RelayConfig, log?: RequestLogger): Prom
     });
   });
 
+  const port = (server.address() as AddressInfo).port;
+  const local = !config.host || config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  writeRuntimeInfo(config.home, {
+    pid: process.pid,
+    port,
+    host: local,
+    scheme: config.insecureHttp ? "http" : "https",
+    control: security.controlSecret,
+  });
+
   async function stop(graceMs = 10_000): Promise<void> {
+    removeRuntimeInfo(config.home);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -40,5 +76,5 @@ export async function startRelay(config: RelayConfig, log?: RequestLogger): Prom
     await relay.close();
   }
 
-  return { server, port: (server.address() as AddressInfo).port, stop };
+  return { server, port, security, stop };
 }

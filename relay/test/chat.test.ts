@@ -1,4 +1,4 @@
-import { request } from "node:http";
+import { request } from "node:https";
 import OpenAI, { APIError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
@@ -117,10 +117,10 @@ describe("chat completions through the relay", () => {
 
 describe("what the relay does not forward", () => {
   it("keeps its own device token and hop-by-hop headers from the upstream", async () => {
-    const res = await fetch(`${relay.baseURL}/models`, {
+    const res = await relay.fetch(`${relay.baseURL}/models`, {
       headers: {
         authorization: "Bearer sk-test-alice-6",
-        "x-passerelle-token": "device-secret",
+        "x-passerelle-token": relay.token,
         "x-forwarded-for": "10.0.0.1",
         "openai-organization": "org-1",
       },
@@ -134,7 +134,9 @@ describe("what the relay does not forward", () => {
   });
 
   it("refuses a malformed Authorization header without echoing it", async () => {
-    const res = await fetch(`${relay.baseURL}/models`, { headers: { authorization: "Bearer sk-test with spaces" } });
+    const res = await relay.fetch(`${relay.baseURL}/models`, {
+      headers: { authorization: "Bearer sk-test with spaces" },
+    });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("invalid_authorization_header");
@@ -145,7 +147,7 @@ describe("what the relay does not forward", () => {
   it("refuses paths that climb out of /v1", async () => {
     // fetch would normalise the path before sending it; a raw request keeps it as an attacker would send it.
     for (const path of ["/v1/%2e%2e/admin", "/v1/../admin", "/v1/models/%2E%2E%2f..%2fx"]) {
-      const { status, body } = await rawRequest(relay.relay.port, path);
+      const { status, body } = await rawRequest(relay, path);
       expect(status, path).toBe(400);
       expect(JSON.parse(body).error.code).toBe("invalid_path");
     }
@@ -155,13 +157,13 @@ describe("what the relay does not forward", () => {
 
 describe("the relay's own answers", () => {
   it("reports its health and version", async () => {
-    const res = await fetch(relay.baseURL.replace(/\/v1$/, "/health"));
+    const res = await relay.fetch(relay.baseURL.replace(/\/v1$/, "/health"));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
   it("answers an unknown path with a 404 in OpenAI's error shape", async () => {
-    const res = await fetch(relay.baseURL.replace(/\/v1$/, "/v2/chat"));
+    const res = await relay.fetch(relay.baseURL.replace(/\/v1$/, "/v2/chat"));
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string; message: string; type: string } };
     expect(body.error).toMatchObject({ code: "unknown_path", type: "invalid_request_error" });
@@ -185,9 +187,10 @@ describe("the relay's own answers", () => {
   });
 });
 
-function rawRequest(port: number, path: string): Promise<{ status: number; body: string }> {
+function rawRequest(under: RelayUnderTest, path: string): Promise<{ status: number; body: string }> {
+  const headers = { authorization: "Bearer sk-test-raw", "x-passerelle-token": under.token };
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, headers: { authorization: "Bearer sk-test-raw" } }, (res) => {
+    const req = request({ host: "127.0.0.1", port: under.relay.port, path, headers, ...under.tls }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));

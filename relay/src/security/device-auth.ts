@@ -1,0 +1,65 @@
+import type { Context, Next } from "koa";
+import { RelayError } from "../errors.js";
+import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, tokenDigest, type DeviceRegistry } from "./devices.js";
+import type { FailureThrottle } from "./throttle.js";
+
+export const TOKEN_HEADER = "x-passerelle-token";
+
+const HOW_TO_PAIR =
+  "This relay answers paired devices only. On a Mac, pair with the Connect to Relay command in Raycast; for a script, run `passerelle pair --cli NAME` on the relay's PC and send the token it prints in the X-Passerelle-Token header.";
+
+/** Where the caller's device token is: its own header, or the combined key `Bearer psr_<token>.<OpenAI key>`. */
+export function readDeviceToken(headers: Record<string, string | string[] | undefined>): {
+  token: string | undefined;
+  /** The OpenAI key alone, when the token came combined with it in `Authorization`. */
+  apiKey?: string;
+} {
+  const header = headers[TOKEN_HEADER];
+  if (typeof header === "string") return { token: header };
+  if (Array.isArray(header)) return { token: undefined };
+  const authorization = headers.authorization;
+  if (typeof authorization === "string" && authorization.startsWith(`Bearer ${TOKEN_PREFIX}`)) {
+    const combined = authorization.slice("Bearer ".length);
+    const dot = combined.indexOf(".");
+    if (dot === -1) return { token: combined, apiKey: "" };
+    return { token: combined.slice(0, dot), apiKey: combined.slice(dot + 1) };
+  }
+  return { token: undefined };
+}
+
+/**
+ * Koa middleware for `/v1/*`: lets a request through only with a paired device's token. Failures
+ * answer 401 `device_token_invalid`; an address with too many failures waits (429 with
+ * `Retry-After`), and so does every failing caller once the global failure budget is spent.
+ */
+export function requireDevice(devices: DeviceRegistry, throttle: FailureThrottle) {
+  return async function deviceAuth(ctx: Context, next: Next): Promise<void> {
+    // The socket's address, never X-Forwarded-For: the app runs with proxy = false.
+    const address = ctx.socket.remoteAddress ?? "?";
+    const wait = throttle.addressWait(address);
+    if (wait) throw tooMany(wait);
+
+    const { token, apiKey } = readDeviceToken(ctx.req.headers);
+    const device = token && token.length <= MAX_TOKEN_LENGTH ? devices.find(tokenDigest(token)) : undefined;
+    if (!device) {
+      throttle.fail(address);
+      const globalWait = throttle.globalWait();
+      if (globalWait) throw tooMany(globalWait);
+      throw new RelayError(401, "device_token_invalid", HOW_TO_PAIR);
+    }
+    // The token never goes on to the upstream; only the OpenAI key does.
+    if (apiKey) ctx.req.headers.authorization = `Bearer ${apiKey}`;
+    else if (apiKey === "") delete ctx.req.headers.authorization;
+    ctx.state.device = device.name;
+    await next();
+  };
+}
+
+function tooMany(seconds: number): RelayError {
+  return new RelayError(
+    429,
+    "too_many_failures",
+    `Too many failed attempts to use this relay; try again in ${seconds} s. If this device was paired, pair it again.`,
+    { type: "rate_limit_error", retryAfter: seconds },
+  );
+}

@@ -1,0 +1,67 @@
+import { randomBytes, webcrypto, X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { relayIdFromFingerprint } from "./pairing-code.js";
+import { ensureHome, writePrivateFile } from "./home.js";
+
+/** Who the relay is: its key, its self-signed certificate, and the id derived from that certificate. */
+export interface RelayIdentity {
+  keyPem: string;
+  certPem: string;
+  /** `AB:CD:…`, SHA-256 of the certificate. */
+  fingerprint256: string;
+  /** Stable id announced on the network (a prefix of the pairing code). */
+  relayId: string;
+  /** Where the certificate is, for scripts that must trust it. */
+  certPath: string;
+}
+
+export const KEY_FILE = "relay-key.pem";
+export const CERT_FILE = "relay-cert.pem";
+
+function describe(keyPem: string, certPem: string, certPath: string): RelayIdentity {
+  const fingerprint256 = new X509Certificate(certPem).fingerprint256;
+  return { keyPem, certPem, fingerprint256, relayId: relayIdFromFingerprint(fingerprint256), certPath };
+}
+
+/** Reads the relay's identity from `home`; undefined when it was never created. */
+export function readIdentity(home: string): RelayIdentity | undefined {
+  const keyPath = join(home, KEY_FILE);
+  const certPath = join(home, CERT_FILE);
+  if (!existsSync(keyPath) || !existsSync(certPath)) return undefined;
+  return describe(readFileSync(keyPath, "utf8"), readFileSync(certPath, "utf8"), certPath);
+}
+
+/** Makes an ECDSA P-256 key and a self-signed SHA-256 certificate with a subject name of its own. */
+export async function createCertificate(): Promise<{ keyPem: string; certPem: string }> {
+  await import("./reflect-shim.js");
+  const x509 = await import("@peculiar/x509");
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const serial = randomBytes(16);
+  serial[0]! &= 0x7f; // a positive serial number
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial.toString("hex"),
+    // Two relays must never share a subject name: TLS clients mix up certificates that do.
+    name: `CN=Passerelle ${randomBytes(8).toString("hex")}`,
+    notBefore: new Date(Date.now() - 86_400_000),
+    notAfter: new Date(Date.now() + 30 * 365 * 86_400_000),
+    signingAlgorithm: algorithm,
+    keys,
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  return { keyPem, certPem: cert.toString("pem") + "\n" };
+}
+
+/** The relay's identity, created on first start (private key readable by its owner only). */
+export async function loadOrCreateIdentity(home: string): Promise<RelayIdentity> {
+  const existing = readIdentity(home);
+  if (existing) return existing;
+  ensureHome(home);
+  const { keyPem, certPem } = await createCertificate();
+  writePrivateFile(join(home, KEY_FILE), keyPem);
+  writePrivateFile(join(home, CERT_FILE), certPem);
+  return describe(keyPem, certPem, join(home, CERT_FILE));
+}

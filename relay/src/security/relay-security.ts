@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { requireDevice } from "./device-auth.js";
+import { DeviceRegistry } from "./devices.js";
+import { writePrivateFile } from "./home.js";
+import { loadOrCreateIdentity, type RelayIdentity } from "./identity.js";
+import { createPairingWindow, type PairingWindow } from "./pairing-window.js";
+import { createFailureThrottle, type FailureThrottle, type ThrottleOptions } from "./throttle.js";
+
+export const DEVICES_FILE = "devices.json";
+export const RUNTIME_FILE = "relay.json";
+
+/** Everything the relay needs to decide who may use it. */
+export interface RelaySecurity {
+  home: string;
+  identity: RelayIdentity;
+  devices: DeviceRegistry;
+  throttle: FailureThrottle;
+  pairing: PairingWindow;
+  /** Lets `passerelle pair` on this PC open a pairing session on the running relay. */
+  controlSecret: string;
+  /** Told when a pairing session opens or a device pairs, to inform the person at the relay. */
+  notify?: (event: PairingEvent) => void;
+}
+
+export type PairingEvent = { type: "opened"; code: string; expiresAt: Date } | { type: "paired"; name: string };
+
+/** The access check for `/v1/*`: the prepared one, or, for an app built alone, the devices paired in `home`. */
+export function deviceCheck(home: string, security?: RelaySecurity) {
+  return requireDevice(
+    security?.devices ?? new DeviceRegistry(join(home, DEVICES_FILE)),
+    security?.throttle ?? createFailureThrottle(),
+  );
+}
+
+export interface SecurityOptions {
+  throttle?: Partial<ThrottleOptions>;
+  pairingTtlMs?: number;
+}
+
+/** Loads (or creates, on first start) the relay's identity and paired devices from `home`. */
+export async function prepareSecurity(home: string, options: SecurityOptions = {}): Promise<RelaySecurity> {
+  const identity = await loadOrCreateIdentity(home);
+  return {
+    home,
+    identity,
+    devices: new DeviceRegistry(join(home, DEVICES_FILE)),
+    throttle: createFailureThrottle(options.throttle),
+    pairing: createPairingWindow(identity.fingerprint256, options.pairingTtlMs ? { ttlMs: options.pairingTtlMs } : {}),
+    controlSecret: randomBytes(32).toString("base64url"),
+  };
+}
+
+/** How `passerelle pair` finds the running relay: written at start (mode 0600), removed at stop. */
+export interface RuntimeInfo {
+  pid: number;
+  port: number;
+  /** Address the CLI connects to on this PC. */
+  host: string;
+  scheme: "https" | "http";
+  control: string;
+}
+
+export function writeRuntimeInfo(home: string, info: RuntimeInfo): void {
+  writePrivateFile(join(home, RUNTIME_FILE), JSON.stringify(info) + "\n");
+}
+
+export function readRuntimeInfo(home: string): RuntimeInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(join(home, RUNTIME_FILE), "utf8")) as RuntimeInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+export function removeRuntimeInfo(home: string, pid = process.pid): void {
+  if (readRuntimeInfo(home)?.pid === pid) rmSync(join(home, RUNTIME_FILE), { force: true });
+}
