@@ -37,3 +37,14 @@ export function metadata(label: string): string | undefined {
   const term = terms.find((dt) => dt.textContent === label);
   return term?.nextElementSibling?.textContent ?? undefined;
 }
+
+/** Waits until a Detail is on screen and done loading (after a push, the previous view may be idle already). */
+export async function waitForDetail(timeout = 5000): Promise<void> {
+  await waitFor(
+    () => {
+      const detail = document.querySelector("[data-view='Detail']");
+      if (!detail || detail.getAttribute("aria-busy") === "true") throw new Error("no finished Detail yet");
+    },
+    { timeout },
+  );
+}

@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { answerMarkdown, formatDuration, formatUsage } from "../helpers/format";
 import { newRequestId, useAnswer, type AnswerOptions, type AnswerRequest, type AnswerState } from "../hooks/use-answer";
 import { ModelPicker } from "./model-picker";
@@ -23,6 +23,8 @@ export function AnswerView(props: {
   metadata?: { title: string; text: string }[];
   primaryActions?: (context: AnswerContext) => ReactNode;
   extraActions?: (context: AnswerContext) => ReactNode;
+  /** Called once when an answer has streamed to its end (paste or copy it automatically). */
+  onFinished?: (text: string) => void;
   options?: AnswerOptions;
 }) {
   const [request, setRequest] = useState(props.request);
@@ -30,6 +32,13 @@ export function AnswerView(props: {
   const rerun = (model?: string) =>
     setRequest((current) => ({ ...current, model: model ?? current.model, id: newRequestId() }));
   const context: AnswerContext = { answer, request, rerun };
+  const finishedId = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const done = !answer.isLoading && !answer.error && !answer.interrupted && answer.text;
+    if (!done || finishedId.current === request.id) return;
+    finishedId.current = request.id;
+    props.onFinished?.(answer.text);
+  }, [answer.isLoading, answer.text, request.id]);
 
   return (
     <Detail

@@ -1,0 +1,39 @@
+import { Action, ActionPanel, Icon, List, open } from "@raycast/api";
+import { ACCESSIBILITY_SETTINGS_URL } from "../helpers/selection";
+import { useTransformInput } from "../hooks/use-transform-input";
+import { PromptPicker } from "./prompt-picker";
+
+/** Transform Selected Text / Transform Clipboard: get the text, then pick a prompt. */
+export function TransformCommand(props: { source: "selection" | "clipboard" }) {
+  const { input, problem, isLoading, switchToClipboard } = useTransformInput(props.source);
+  if (input) return <PromptPicker input={input} />;
+
+  const emptyClipboard = problem === "empty-clipboard";
+  const title = emptyClipboard ? "No text on the clipboard" : problem?.title;
+  const description = emptyClipboard ? "Copy some text, then run the command again." : problem?.message;
+  return (
+    <List isLoading={isLoading}>
+      {problem && (
+        <List.EmptyView
+          icon={emptyClipboard ? Icon.Clipboard : Icon.TextCursor}
+          title={title}
+          description={description}
+          actions={
+            <ActionPanel>
+              {!emptyClipboard && (
+                <Action title="Use Clipboard Instead" icon={Icon.Clipboard} onAction={switchToClipboard} />
+              )}
+              {!emptyClipboard && (
+                <Action
+                  title="Open Accessibility Settings"
+                  icon={Icon.Gear}
+                  onAction={() => open(ACCESSIBILITY_SETTINGS_URL)}
+                />
+              )}
+            </ActionPanel>
+          }
+        />
+      )}
+    </List>
+  );
+}
