@@ -1,11 +1,12 @@
 import Koa from "koa";
 import Router from "@koa/router";
 import { RelayError } from "./errors.js";
-import { createForwarder, writeFailure, type Forwarder, type ForwardOutcome } from "./forward.js";
+import { writeFailure, type ForwardOutcome } from "./forward.js";
 import type { RelayConfig } from "./config.js";
 import type { RequestLogger } from "./request-log.js";
 import { addPairingRoutes } from "./security/pairing-routes.js";
 import { deviceCheck, type RelaySecurity } from "./security/relay-security.js";
+import { createUpstreams, type RouteNote } from "./upstreams.js";
 import { version } from "./version.js";
 
 export interface AppOptions {
@@ -44,11 +45,13 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
   const app = new Koa({ proxy: false });
   // Koa's default error printer writes whole errors to stderr; errors here are logged by code only.
   app.silent = true;
-  const forwarder: Forwarder = createForwarder(config.upstream, config.timeouts);
+  const upstreams = createUpstreams(config);
   const router = new Router();
 
   app.use(async (ctx, next) => {
     const started = performance.now();
+    const note: RouteNote = {};
+    ctx.state.route = note;
     try {
       await next();
     } catch (error) {
@@ -75,6 +78,12 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
         durationMs: performance.now() - started,
         bytes: outcome?.bytes ?? Number(ctx.response.length ?? 0),
         failure: outcome?.failure ?? ctx.state.failure,
+        model: note.model,
+        ...(config.verbose && {
+          upstream: note.upstream,
+          firstByteMs: outcome?.firstByteMs,
+          requestId: outcome?.requestId,
+        }),
       });
     }
   });
@@ -103,7 +112,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       );
     }
     ctx.respond = false;
-    ctx.state.outcome = await forwarder.forward(ctx.req, ctx.res, rest + ctx.search);
+    ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route as RouteNote);
   });
 
   app.use(router.routes());
@@ -116,5 +125,5 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
     );
   });
 
-  return { app, close: () => forwarder.close() };
+  return { app, close: () => upstreams.close() };
 }

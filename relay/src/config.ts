@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./local-models.js";
 import { relayHome } from "./security/home.js";
 
 /** Everything the relay can be told at start. */
@@ -17,6 +19,12 @@ export interface RelayConfig {
   mdns: boolean;
   /** The interface address to announce on (hosts with several adapters); undefined lets the system choose. */
   mdnsInterface: string | undefined;
+  /** Bounds on callers: body size, requests at once, time to send request headers. */
+  limits: { maxBodyBytes: number; maxConcurrent: number; headersMs: number };
+  /** Local OpenAI-compatible servers (Ollama, LM Studio…) and the models routed to them. */
+  localServers: LocalServer[];
+  /** How long a stop (Ctrl+C) waits for answers in flight. */
+  stopGraceMs: number;
   timeouts: {
     /** Opening the TCP/TLS connection to the upstream. */
     connectMs: number;
@@ -56,6 +64,17 @@ const seconds: Setting<number>["parse"] = (raw, label) => {
   return Math.round(n * 1000);
 };
 
+const count =
+  (max: number): Setting<number>["parse"] =>
+  (raw, label) => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 1 || n > max)
+      throw new ConfigError(`${label}: "${raw}" is not a whole number from 1 to ${max}.`);
+    return n;
+  };
+
+const path: Setting<string | undefined>["parse"] = (raw) => (raw === "" ? undefined : raw);
+
 const host: Setting<string | undefined>["parse"] = (raw, label) => {
   if (raw === "" || raw === "*") return undefined;
   if (!/^[0-9A-Za-z.:%_-]+$/.test(raw)) throw new ConfigError(`${label}: "${raw}" is not a host name or IP address.`);
@@ -91,6 +110,11 @@ const SETTINGS = {
     parse: seconds,
   },
   idleTimeout: { flag: "idle-timeout", env: "PASSERELLE_IDLE_TIMEOUT", fallback: "300", parse: seconds },
+  headersTimeout: { flag: "headers-timeout", env: "PASSERELLE_HEADERS_TIMEOUT", fallback: "10", parse: seconds },
+  maxBody: { flag: "max-body", env: "PASSERELLE_MAX_BODY_MB", fallback: "50", parse: count(2048) },
+  maxConcurrent: { flag: "max-concurrent", env: "PASSERELLE_MAX_CONCURRENT", fallback: "512", parse: count(100_000) },
+  stopTimeout: { flag: "stop-timeout", env: "PASSERELLE_STOP_TIMEOUT", fallback: "10", parse: seconds },
+  modelsConfig: { flag: "models-config", env: "PASSERELLE_MODELS_CONFIG", fallback: "", parse: path },
   mdnsInterface: { flag: "mdns-interface", env: "PASSERELLE_MDNS_INTERFACE", fallback: "", parse: host },
 } satisfies Record<string, Setting<unknown>>;
 
@@ -146,6 +170,23 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     insecureHttp,
     mdns: flags["no-mdns"] !== true && env.PASSERELLE_MDNS !== "0",
     mdnsInterface: v.mdnsInterface,
+    limits: { maxBodyBytes: v.maxBody * 1_000_000, maxConcurrent: v.maxConcurrent, headersMs: v.headersTimeout },
+    localServers: localServers(
+      v.modelsConfig,
+      flags["models-config"] !== undefined,
+      join(relayHome(env), "models.json"),
+    ),
+    stopGraceMs: v.stopTimeout,
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
   };
+}
+
+/** Reads the models file given by flag or environment (which must exist), else the default one if present. */
+function localServers(given: string | undefined, byFlag: boolean, fallback: string | undefined): LocalServer[] {
+  try {
+    if (given) return loadModelsConfig(given, byFlag ? "--models-config" : "PASSERELLE_MODELS_CONFIG", true);
+    return fallback ? loadModelsConfig(fallback, "models file", false) : [];
+  } catch (error) {
+    throw error instanceof ModelsConfigError ? new ConfigError(error.message) : error;
+  }
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Pool, errors, type Dispatcher } from "undici";
 import { RelayError, errorJson } from "./errors.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
+import type { ForwardBody } from "./request-body.js";
 
 /** What happened to one forwarded request, for the request log. */
 export interface ForwardOutcome {
@@ -9,6 +10,18 @@ export interface ForwardOutcome {
   bytes: number;
   /** Why the exchange ended early, if it did: a relay error code or `caller_gone`. */
   failure?: string;
+  /** Time from sending the request to the upstream's response headers. */
+  firstByteMs?: number;
+  /** The upstream's `x-request-id`, which OpenAI support asks for. */
+  requestId?: string;
+}
+
+/** What goes to the upstream besides the caller's method and path. */
+export interface ForwardRequest {
+  /** Headers to send; by default the caller's, without hop-by-hop ones. */
+  headers?: Record<string, string | string[]>;
+  /** The body, as taken by `takeRequestBody` (never the caller's socket itself). */
+  body: ForwardBody;
 }
 
 export interface UpstreamTimeouts {
@@ -23,14 +36,20 @@ export interface Forwarder {
    * Sends the caller's request to `path` on the upstream and writes the answer straight to `res`,
    * chunk by chunk, never buffering or re-encoding it. Resolves once `res` is closed.
    */
-  forward(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    headers?: Record<string, string | string[]>,
-  ): Promise<ForwardOutcome>;
+  forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest): Promise<ForwardOutcome>;
+  /** A small GET answered whole (for the merged model list), bounded by `timeoutMs`; rejects on failure. */
+  get(path: string, headers: Record<string, string | string[]>, timeoutMs: number): Promise<SmallAnswer>;
   close(): Promise<void>;
 }
+
+/** A whole, small upstream answer. */
+export interface SmallAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const SMALL_ANSWER_LIMIT = 4 * 1024 * 1024;
 
 const CALLER_GONE = new Error("The caller closed the connection.");
 
@@ -110,14 +129,11 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
   });
   const basePath = upstream.pathname.replace(/\/+$/, "");
 
-  function forward(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    headers = upstreamRequestHeaders(req.headers),
-  ) {
+  function forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest) {
+    const headers = request.headers ?? upstreamRequestHeaders(req.headers);
     return new Promise<ForwardOutcome>((resolve) => {
       const outcome: ForwardOutcome = { status: 0, bytes: 0 };
+      const sentAt = performance.now();
       let controller: Dispatcher.DispatchController | undefined;
       let contentType: string | undefined;
       let settled = false;
@@ -143,14 +159,13 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
         }
       });
 
-      const hasBody = req.method !== "GET" && req.method !== "HEAD";
       pool.dispatch(
         {
           origin: upstream.origin,
           path: basePath + path,
           method: req.method as Dispatcher.HttpMethod,
           headers,
-          body: hasBody ? req : null,
+          body: request.body,
         },
         {
           onRequestStart(c) {
@@ -173,6 +188,9 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
             const ct = responseHeaders["content-type"];
             contentType = Array.isArray(ct) ? ct[0] : ct;
             outcome.status = statusCode;
+            outcome.firstByteMs = performance.now() - sentAt;
+            const requestId = responseHeaders["x-request-id"];
+            if (typeof requestId === "string" && requestId.length <= 100) outcome.requestId = requestId;
             res.writeHead(statusCode, callerResponseHeaders(responseHeaders));
             // Send the headers now: a stream's caller should not wait for the first token to learn the status.
             res.flushHeaders();
@@ -195,5 +213,18 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
     });
   }
 
-  return { forward, close: () => pool.close() };
+  async function get(path: string, headers: Record<string, string | string[]>, timeoutMs: number) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const answer = await pool.request({ path: basePath + path, method: "GET", headers, signal });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > SMALL_ANSWER_LIMIT) throw new Error("answer too large");
+      chunks.push(chunk);
+    }
+    return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks) };
+  }
+
+  return { forward, get, close: () => pool.close() };
 }

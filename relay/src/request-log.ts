@@ -9,6 +9,12 @@ export interface RequestLogEntry {
   bytes: number;
   model?: string | undefined;
   failure?: string | undefined;
+  /** Verbose only: which upstream answered (a local server's name, or `merged` for the model list). */
+  upstream?: string | undefined;
+  /** Verbose only: time to the upstream's response headers. */
+  firstByteMs?: number | undefined;
+  /** Verbose only: the upstream's request id, for OpenAI support. */
+  requestId?: string | undefined;
 }
 
 export type RequestLogger = (entry: RequestLogEntry) => void;
@@ -21,6 +27,9 @@ export function formatRequestLine(entry: RequestLogEntry): string {
   if (entry.model) parts.push(entry.model);
   parts.push(String(entry.status), `${Math.round(entry.durationMs)} ms`, size);
   if (entry.failure) parts.push(`(${entry.failure})`);
+  if (entry.upstream) parts.push(`via ${entry.upstream}`);
+  if (entry.firstByteMs !== undefined) parts.push(`first byte ${Math.round(entry.firstByteMs)} ms`);
+  if (entry.requestId) parts.push(entry.requestId);
   return parts.join(" ");
 }
 

@@ -30,19 +30,22 @@ export async function startRelay(
 ): Promise<RunningRelay> {
   const security = await prepareSecurity(config.home, securityOptions);
   const relay = createApp(config, log ? { log, security } : { security });
+  // Slow senders are checked every second (Node's default is every 30 s), so headersTimeout means what it says.
+  const checking = { connectionsCheckingInterval: Math.min(1000, config.limits.headersMs / 2) };
   const server: Server = config.insecureHttp
-    ? createServer(relay.app.callback())
+    ? createServer(checking, relay.app.callback())
     : createTlsServer(
         {
           key: security.identity.keyPem,
           cert: security.identity.certPem,
           minVersion: "TLSv1.3",
           handshakeTimeout: 10_000,
+          ...checking,
         },
         relay.app.callback(),
       );
   // A caller must send its request headers promptly: a slow client cannot hold a socket for long.
-  server.headersTimeout = 10_000;
+  server.headersTimeout = config.limits.headersMs;
   // Streams can last minutes; an idle upstream is bounded by the relay's own idle timeout instead.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 60_000;

@@ -135,6 +135,7 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
   /** Paces chunk `i` of an answer as the options say; may cut the connection instead. */
   async function pace(res: ServerResponse, i: number): Promise<void> {
     if (i === fake.options.cutAfterChunks) {
+      await sleep(20); // let the chunks already written leave, then cut
       res.socket?.destroy();
       return;
     }

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { RelayError } from "./errors.js";
+import { createForwarder, upstreamFailure, type ForwardOutcome, type UpstreamTimeouts } from "./forward.js";
+import { upstreamRequestHeaders } from "./headers.js";
+import { modelRouter, type LocalServer } from "./local-models.js";
+import { mergedModelList } from "./models-list.js";
+import { modelOf, takeRequestBody } from "./request-body.js";
+
+/** Bounds on what callers may ask of the relay. */
+export interface RelayLimits {
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** Requests under `/v1` handled at once; more get a 503 `relay_busy`. */
+  maxConcurrent: number;
+}
+
+export interface UpstreamsConfig {
+  upstream: URL;
+  timeouts: UpstreamTimeouts;
+  limits: RelayLimits;
+  localServers: LocalServer[];
+}
+
+/** What the request log may say about where a request went. */
+export interface RouteNote {
+  model?: string;
+  upstream?: string;
+}
+
+export interface Upstreams {
+  /** Sends one `/v1` request (`path` is what follows `/v1`, query included) to the upstream that serves it. */
+  handle(req: IncomingMessage, res: ServerResponse, path: string, note: RouteNote): Promise<ForwardOutcome>;
+  close(): Promise<void>;
+}
+
+/** JSON bodies up to this size are parsed for the log's `model` even when no local model needs routing. */
+const PARSE_FOR_LOG_BYTES = 256 * 1024;
+
+/** Headers that mean something to OpenAI only; a local server gets none of them, the key least of all. */
+const OPENAI_ONLY = ["authorization", "openai-organization", "openai-project"];
+
+/** OpenAI and the local model servers, and the choice between them by the request's `model`. */
+export function createUpstreams(config: UpstreamsConfig): Upstreams {
+  const openai = createForwarder(config.upstream, config.timeouts);
+  const locals = config.localServers.map((server) => ({
+    server,
+    forwarder: createForwarder(server.baseURL, config.timeouts),
+  }));
+  const route = modelRouter(config.localServers);
+  const parseUpTo = locals.length ? config.limits.maxBodyBytes : PARSE_FOR_LOG_BYTES;
+  let inFlight = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string, note: RouteNote) {
+    if (inFlight >= config.limits.maxConcurrent) {
+      throw new RelayError(
+        503,
+        "relay_busy",
+        `The relay is already handling ${config.limits.maxConcurrent} requests; try again in a moment (or raise --max-concurrent).`,
+        { type: "relay_error", retryAfter: 1 },
+      );
+    }
+    inFlight++;
+    try {
+      const body = await takeRequestBody(req, { maxBytes: config.limits.maxBodyBytes });
+      const model = modelOf(body, parseUpTo);
+      if (model) note.model = model;
+      const headers = upstreamRequestHeaders(req.headers);
+      if (locals.length && req.method === "GET" && path.split("?")[0] === "/models") {
+        note.upstream = "merged";
+        return await mergedModelList(res, headers, openai, locals, route, config.timeouts.firstByteMs).catch(
+          (error: unknown) => {
+            throw error instanceof RelayError ? error : upstreamFailure(error, config.upstream, config.timeouts);
+          },
+        );
+      }
+      const server = model === undefined ? undefined : route(model);
+      const local = server && locals.find((l) => l.server === server);
+      if (local) {
+        note.upstream = local.server.name;
+        for (const name of OPENAI_ONLY) delete headers[name];
+        return await local.forwarder.forward(req, res, path, { headers, body });
+      }
+      return await openai.forward(req, res, path, { headers, body });
+    } finally {
+      inFlight--;
+    }
+  }
+
+  return {
+    handle,
+    close: async () => {
+      await Promise.all([openai.close(), ...locals.map((l) => l.forwarder.close())]);
+    },
+  };
+}

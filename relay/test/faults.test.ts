@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { connect, type Socket } from "node:net";
+import { APIError } from "openai";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
+import { startRelayUnderTest, type RelayUnderTest } from "./relay-under-test.js";
+
+let upstream: FakeUpstream;
+let relay: RelayUnderTest;
+const timeouts = { connectMs: 300, firstByteMs: 300, idleMs: 300 };
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  relay = await startRelayUnderTest(upstream.baseURL, { timeouts });
+});
+afterAll(async () => {
+  await relay.relay.stop(100);
+  await upstream.close();
+});
+beforeEach(() => {
+  upstream.requests.length = 0;
+  upstream.options = {};
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ask = { model: "gpt-4.1-mini", messages: [{ role: "user" as const, content: "x" }] };
+
+describe("cancellation", () => {
+  it("aborts the upstream request within 100 ms when the caller stops reading mid-stream", async () => {
+    upstream.options = { words: Array.from({ length: 100 }, (_, i) => `w${i}`), chunkDelayMs: 20 };
+    const stream = await relay.client("sk-test-abort-1").chat.completions.create({ ...ask, stream: true });
+    let chunks = 0;
+    let stoppedAt = 0;
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content && ++chunks === 3) {
+        stoppedAt = performance.now();
+        break; // the SDK aborts its request, as Esc in Raycast does
+      }
+    }
+    for (let i = 0; i < 50 && upstream.requests[0]?.abortedAt === undefined; i++) await sleep(10);
+    const abortedAt = upstream.requests[0]?.abortedAt;
+    expect(abortedAt).toBeDefined();
+    expect(abortedAt! - stoppedAt).toBeLessThan(100);
+    expect(upstream.requests[0]?.finishedAt).toBeUndefined();
+  });
+});
+
+describe("time limits, each with its own OpenAI-shaped error", () => {
+  it("first-byte timeout", async () => {
+    upstream.options.firstByteDelayMs = 3000;
+    const started = performance.now();
+    const error = await relay
+      .client("sk-test-slow-1")
+      .chat.completions.create(ask)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ status: 504, code: "upstream_first_byte_timeout" });
+    expect((error as APIError).message).toContain("first-byte timeout");
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("idle timeout, mid-stream: the stream ends with an error event the client raises", async () => {
+    upstream.options = { words: ["one", "two", "three"], chunkDelayMs: 1000 };
+    const stream = await relay.client("sk-test-idle-1").chat.completions.create({ ...ask, stream: true });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
+    })().catch((e: unknown) => e);
+    expect(seen).toContain("one");
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ code: "upstream_idle_timeout" });
+    expect((error as APIError).message).toContain("idle timeout");
+  });
+
+  it("connect timeout, against a loopback listener whose backlog is full", async () => {
+    if (process.platform === "win32") return; // needs SIGSTOP
+    const { port, child, fillers } = await unansweringListener();
+    const stalled = await startRelayUnderTest(`http://127.0.0.1:${port}/v1`, { timeouts });
+    try {
+      const started = performance.now();
+      const error = await stalled
+        .client("sk-test-connect-1")
+        .chat.completions.create(ask)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIError);
+      expect(error).toMatchObject({ status: 504, code: "upstream_connect_timeout" });
+      expect((error as APIError).message).toContain("connect timeout");
+      expect(performance.now() - started).toBeLessThan(900);
+    } finally {
+      await stalled.relay.stop(100);
+      for (const s of fillers) s.destroy();
+      child.kill("SIGKILL");
+    }
+  });
+});
+
+describe("an upstream that cuts mid-stream", () => {
+  it("ends the caller's stream with an error event, not a silent truncation", async () => {
+    upstream.options = { words: ["one", "two", "three", "four"], cutAfterChunks: 2 };
+    const stream = await relay.client("sk-test-cut-1").chat.completions.create({ ...ask, stream: true });
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
+    })().catch((e: unknown) => e);
+    expect(seen.join("")).toBe("one two");
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ code: "upstream_closed" });
+  });
+
+  it("cuts a plain body the upstream cut, so the caller cannot mistake it for a whole answer", async () => {
+    upstream.options = { words: ["a", "b", "c", "d"], cutAfterChunks: 2 };
+    const response = await relay.client("sk-test-cut-2").audio.speech.create({
+      model: "gpt-4o-mini-tts",
+      voice: "alloy",
+      input: "x",
+    });
+    await expect(response.arrayBuffer()).rejects.toThrow();
+  });
+});
+
+/**
+ * A loopback port that completes no more TCP handshakes: a listener in a stopped child process,
+ * its accept queue filled, so the kernel drops further connection attempts.
+ */
+async function unansweringListener(): Promise<{ port: number; child: ChildProcess; fillers: Socket[] }> {
+  const script = `const s = require("node:net").createServer();
+s.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => {
+  process.stdout.write(s.address().port + "\\n", () => process.kill(process.pid, "SIGSTOP"));
+});`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(Number(d))));
+  await sleep(50);
+  const fillers: Socket[] = [];
+  for (let i = 0; i < 16; i++) {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.on("error", () => {});
+    fillers.push(socket);
+    const connected = await Promise.race([
+      new Promise<boolean>((r) => socket.once("connect", () => r(true))),
+      sleep(150).then(() => false),
+    ]);
+    if (!connected) break;
+  }
+  return { port, child, fillers };
+}
