@@ -41,6 +41,8 @@ function freshState() {
     closedWindow: 0,
     poppedToRoot: 0,
     openedPreferences: 0,
+    /** How many times a Detail rendered (a streaming view must not re-render per token). */
+    detailRenders: 0,
   };
 }
 
@@ -251,6 +253,7 @@ function text(value: unknown): string | undefined {
 }
 
 function Detail(props: Props) {
+  raycast.detailRenders++;
   return (
     <section data-view="Detail" aria-busy={Boolean(props.isLoading)} title={text(props.navigationTitle)}>
       <div data-testid="markdown">{text(props.markdown)}</div>
