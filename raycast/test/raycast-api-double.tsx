@@ -293,8 +293,15 @@ Detail.Metadata = Metadata;
 export { Detail };
 
 function List(props: Props) {
+  const onSearchTextChange = props.onSearchTextChange as ((value: string) => void) | undefined;
   return (
     <section data-view="List" aria-busy={Boolean(props.isLoading)} title={text(props.navigationTitle)}>
+      <input
+        aria-label="Search"
+        placeholder={text(props.searchBarPlaceholder)}
+        {...(props.searchText !== undefined ? { value: text(props.searchText) } : {})}
+        onChange={(event) => onSearchTextChange?.(event.target.value)}
+      />
       {props.searchBarAccessory as ReactNode}
       {props.children}
       {props.actions as ReactNode}

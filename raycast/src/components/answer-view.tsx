@@ -2,6 +2,7 @@ import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { answerMarkdown, formatDuration, formatUsage } from "../helpers/format";
 import { newRequestId, useAnswer, type AnswerOptions, type AnswerRequest, type AnswerState } from "../hooks/use-answer";
+import { ChatView } from "./chat-view";
 import { ModelPicker } from "./model-picker";
 
 /** What extra actions get to work with. */
@@ -14,7 +15,7 @@ export interface AnswerContext {
 
 /**
  * Shows one streamed answer as markdown with its model, tokens and time; Copy, Paste, Ask Again,
- * Try Another Model. `primaryActions` replace Copy/Paste at the top (transforms).
+ * Try Another Model, Continue in Chat. `primaryActions` replace Copy/Paste at the top (transforms).
  */
 export function AnswerView(props: {
   request: AnswerRequest;
@@ -86,6 +87,17 @@ export function AnswerView(props: {
               icon={Icon.ArrowClockwise}
               shortcut={Keyboard.Shortcut.Common.Refresh}
               onAction={() => rerun()}
+            />
+            <Action.Push
+              title="Continue in Chat"
+              icon={Icon.SpeechBubble}
+              shortcut={{ modifiers: ["cmd"], key: "j" }}
+              target={
+                <ChatView
+                  initialMessages={[...request.messages, { role: "assistant", content: answer.text }]}
+                  model={answer.model || request.model}
+                />
+              }
             />
             <Action.Push
               title="Try Another Model"

@@ -1,0 +1,33 @@
+import type { ChatMessage } from "../api/completion";
+
+/** One exchange of a chat: the question and its answer (empty while it streams). */
+export interface ChatTurn {
+  question: string;
+  answer: string;
+}
+
+/** The exchanges of a conversation, in order (system messages left out). */
+export function chatTurns(messages: ChatMessage[]): ChatTurn[] {
+  const turns: ChatTurn[] = [];
+  for (const message of messages) {
+    if (message.role === "user") turns.push({ question: message.content, answer: "" });
+    else if (message.role === "assistant" && turns.length > 0) turns[turns.length - 1].answer = message.content;
+  }
+  return turns;
+}
+
+/** Markdown for one exchange. */
+export function turnMarkdown(turn: ChatTurn): string {
+  const quoted = turn.question
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+  return `${quoted}\n\n${turn.answer}`;
+}
+
+/** The full conversation as markdown (Copy Conversation). */
+export function conversationMarkdown(messages: ChatMessage[]): string {
+  return chatTurns(messages)
+    .map((turn) => turnMarkdown(turn))
+    .join("\n\n---\n\n");
+}
