@@ -38,6 +38,10 @@ export interface FakeUpstreamOptions {
   cutAfterChunks?: number;
   /** Answer every request with a 307 redirect to this URL. */
   redirectTo?: string;
+  /** Model ids listed by GET /v1/models. */
+  modelIds?: string[];
+  /** Serve without any key, as a local model server (Ollama, LM Studio) does. */
+  keyless?: boolean;
   /** Headers added to every answer. */
   extraHeaders?: Record<string, string>;
 }
@@ -77,8 +81,9 @@ function keyOf(req: IncomingMessage): string {
 }
 
 /** Answers 401/429/404 as OpenAI does; returns true when it did. */
-function refused(req: IncomingMessage, res: ServerResponse, model: string | undefined): boolean {
+function refused(req: IncomingMessage, res: ServerResponse, model: string | undefined, keyless = false): boolean {
   const key = keyOf(req);
+  if (keyless) return false;
   if (!key) {
     sendError(
       res,
@@ -182,7 +187,7 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
       messages: Array<{ content: string }>;
       stream_options?: { include_usage?: boolean };
     };
-    if (refused(req, res, body.model)) return;
+    if (refused(req, res, body.model, fake.options.keyless)) return;
     const last = body.messages.at(-1)?.content ?? "";
     const words = fake.options.words ?? `Echo: ${last}`.split(" ");
     if (body.stream) return streamChat(res, record, body.model, words, body.stream_options?.include_usage === true);
@@ -208,12 +213,12 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
   }
 
   function models(req: IncomingMessage, res: ServerResponse) {
-    if (refused(req, res, undefined)) return;
+    if (refused(req, res, undefined, fake.options.keyless)) return;
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
         object: "list",
-        data: ["gpt-4.1-mini", "gpt-4.1"].map((id) => ({
+        data: (fake.options.modelIds ?? ["gpt-4.1-mini", "gpt-4.1"]).map((id) => ({
           id,
           object: "model",
           created: 1744316542,
@@ -265,7 +270,8 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
       const model = req.headers["content-type"]?.startsWith("application/json")
         ? (JSON.parse(record.body) as { model?: string }).model
         : undefined;
-      if (req.method === "POST" && path !== "/v1/chat/completions" && refused(req, res, model)) return;
+      if (req.method === "POST" && path !== "/v1/chat/completions" && refused(req, res, model, fake.options.keyless))
+        return;
       if (req.method === "POST" && path === "/v1/chat/completions") void chat(req, res, record);
       else if (req.method === "GET" && path === "/v1/models") models(req, res);
       else if (req.method === "POST" && path === "/v1/responses") void responses(ctx);
