@@ -32,8 +32,10 @@ export function readIdentity(home: string): RelayIdentity | undefined {
   return describe(readFileSync(keyPath, "utf8"), readFileSync(certPath, "utf8"), certPath);
 }
 
-/** Makes an ECDSA P-256 key and a self-signed SHA-256 certificate with a subject name of its own. */
-export async function createCertificate(): Promise<{ keyPem: string; certPem: string }> {
+/** Makes an ECDSA P-256 key and a self-signed SHA-256 certificate, by default with a subject name of its own. */
+export async function createCertificate(
+  subject = `CN=Passerelle ${randomBytes(8).toString("hex")}`,
+): Promise<{ keyPem: string; certPem: string }> {
   await import("./reflect-shim.js");
   const x509 = await import("@peculiar/x509");
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -44,7 +46,7 @@ export async function createCertificate(): Promise<{ keyPem: string; certPem: st
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial.toString("hex"),
     // Two relays must never share a subject name: TLS clients mix up certificates that do.
-    name: `CN=Passerelle ${randomBytes(8).toString("hex")}`,
+    name: subject,
     notBefore: new Date(Date.now() - 86_400_000),
     notAfter: new Date(Date.now() + 30 * 365 * 86_400_000),
     signingAlgorithm: algorithm,

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import * as relaySide from "../../src/security/pairing-code.js";
+import { extensionModule, type ExtensionPairingCode } from "./extension.js";
+
+// The shared test vector: the extension's own test (raycast/src/helpers/pairing-code.test.ts) checks the same values.
+const VECTOR = {
+  fingerprint256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10",
+  pinBytes: Uint8Array.from([0xde, 0xad, 0xbe]),
+  code: "008J-4CT4-ANK7-F24S-NAXW-VTPV",
+  relayId: "008j4ct4ank7",
+};
+
+describe("the pairing code", () => {
+  it("matches the shared test vector", () => {
+    const pin = relaySide.pinFromBytes(VECTOR.pinBytes);
+    expect(relaySide.formatPairingCode(VECTOR.fingerprint256, pin)).toBe(VECTOR.code);
+    expect(relaySide.relayIdFromFingerprint(VECTOR.fingerprint256)).toBe(VECTOR.relayId);
+  });
+
+  it("carries at least 100 bits of the fingerprint and reads forgivingly", () => {
+    const parsed = relaySide.parsePairingCode(" 0o8j 4ct4 ank7-f24s-naxw-vtpv ");
+    expect(parsed).toEqual({ fingerprintPart: "008J4CT4ANK7F24SNAXW", pin: "VTPV" });
+    expect(parsed!.fingerprintPart.length * 5).toBeGreaterThanOrEqual(100);
+    expect(relaySide.parsePairingCode("008J-4CT4-ANK7-F24S-NAXW-VTP")).toBeUndefined();
+    expect(relaySide.parsePairingCode("008J-4CT4-ANK7-F24S-NAXW-VTPU")).toBeUndefined();
+    expect(relaySide.codeMatchesFingerprint(parsed!, VECTOR.fingerprint256)).toBe(true);
+  });
+
+  it("is read the same way by the relay and the extension, for any certificate and PIN", async () => {
+    const extensionSide = await extensionModule<ExtensionPairingCode>("helpers/pairing-code.ts");
+    for (let i = 0; i < 200; i++) {
+      const fingerprint256 = randomBytes(32).toString("hex").toUpperCase().match(/../g)!.join(":");
+      const bytes = randomBytes(3);
+      const code = relaySide.formatPairingCode(fingerprint256, relaySide.pinFromBytes(bytes));
+      expect(extensionSide.formatPairingCode(fingerprint256, extensionSide.pinFromBytes(bytes))).toBe(code);
+      expect(extensionSide.parsePairingCode(code)).toEqual(relaySide.parsePairingCode(code));
+      expect(extensionSide.codeMatchesFingerprint(extensionSide.parsePairingCode(code)!, fingerprint256)).toBe(true);
+      expect(extensionSide.relayIdFromFingerprint(fingerprint256)).toBe(
+        relaySide.relayIdFromFingerprint(fingerprint256),
+      );
+    }
+  });
+});

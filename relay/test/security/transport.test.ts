@@ -1,0 +1,111 @@
+import { X509Certificate } from "node:crypto";
+import { statSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { connect as connectTls } from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+import { CERT_FILE, KEY_FILE } from "../../src/security/identity.js";
+import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
+import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
+import { startImpostor } from "./tls-helpers.js";
+
+let upstream: FakeUpstream;
+let relay: RelayUnderTest;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  relay = await startRelayUnderTest(upstream.baseURL);
+});
+afterAll(async () => {
+  await relay.relay.stop(100);
+  await upstream.close();
+});
+
+function plainHttp(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    let answer = "";
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    socket.write("GET /health HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n");
+  });
+}
+
+describe("the relay speaks TLS 1.3 only, with its own certificate", () => {
+  it("gives no HTTP answer to plain HTTP on its port", async () => {
+    const answer = await plainHttp(relay.relay.port);
+    expect(answer).not.toContain("HTTP/");
+    expect(answer).not.toContain("version");
+  });
+
+  it("refuses a client that speaks TLS 1.2 at most", async () => {
+    const error = await new Promise<Error>((resolve) => {
+      const socket = connectTls({ host: "127.0.0.1", port: relay.relay.port, maxVersion: "TLSv1.2", ...relay.tls });
+      socket.on("secureConnect", () => {
+        socket.destroy();
+        resolve(new Error("connected"));
+      });
+      socket.on("error", resolve);
+    });
+    expect((error as NodeJS.ErrnoException).code).toMatch(/PROTOCOL_VERSION|UNSUPPORTED_PROTOCOL/);
+  });
+
+  it("uses an ECDSA P-256 key with a SHA-256 signature, a unique subject name, and a private key only its owner reads", () => {
+    const cert = new X509Certificate(relay.certificatePem);
+    expect(cert.publicKey.asymmetricKeyType).toBe("ec");
+    expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
+    expect(cert.subject).toMatch(/^CN=Passerelle [0-9a-f]{16}$/);
+    expect(cert.checkIssued(cert)).toBe(true);
+    expect(statSync(join(relay.home, KEY_FILE)).mode & 0o077).toBe(0);
+    expect(statSync(join(relay.home, CERT_FILE)).isFile()).toBe(true);
+  });
+
+  it("keeps its id and certificate across restarts, and reports its id in /health", async () => {
+    const first = relay.relay.security.identity;
+    const again = await startRelayUnderTest(upstream.baseURL, {}, { home: relay.home });
+    try {
+      expect(again.relay.security.identity.fingerprint256).toBe(first.fingerprint256);
+      expect(again.relay.security.identity.relayId).toBe(first.relayId);
+      expect(first.relayId).toMatch(/^[0-9a-z]{12}$/);
+      const health = (await (await again.fetch(again.baseURL.replace(/\/v1$/, "/health"))).json()) as { id: string };
+      expect(health.id).toBe(first.relayId);
+    } finally {
+      await again.relay.stop(100);
+    }
+  });
+
+  it("is refused by a pinned client when another certificate with the same subject name answers", async () => {
+    const impostor = await startImpostor(relay.certificatePem);
+    try {
+      const error = await new Promise<Error>((resolve) => {
+        const socket = connectTls({ host: "127.0.0.1", port: impostor.port, ...relay.tls });
+        socket.on("secureConnect", () => resolve(new Error("connected")));
+        socket.on("error", resolve);
+      });
+      expect(error.message).not.toBe("connected");
+      expect(impostor.received()).toBe(0);
+    } finally {
+      await impostor.close();
+    }
+  });
+});
+
+describe("plain HTTP is for development on this PC only", () => {
+  const argv = (...flags: string[]) => loadConfig(["--upstream", "http://127.0.0.1:9/v1", ...flags], {});
+
+  it("needs a flag, and then listens on loopback", () => {
+    expect(argv().insecureHttp).toBe(false);
+    expect(argv("--insecure-http")).toMatchObject({ insecureHttp: true, host: "127.0.0.1" });
+  });
+
+  it("refuses a network address unless forced", () => {
+    expect(() => argv("--insecure-http", "--host", "0.0.0.0")).toThrow(ConfigError);
+    expect(argv("--insecure-http", "--host", "0.0.0.0", "--force-insecure-http").host).toBe("0.0.0.0");
+  });
+});
