@@ -2,11 +2,23 @@ import { Action, ActionPanel, Icon, List, open } from "@raycast/api";
 import { ACCESSIBILITY_SETTINGS_URL } from "../helpers/selection";
 import { useTransformInput } from "../hooks/use-transform-input";
 import { PromptPicker } from "./prompt-picker";
+import type { TransformInput } from "./transform-result";
 
 /** Transform Selected Text / Transform Clipboard: get the text, then pick a prompt. */
 export function TransformCommand(props: { source: "selection" | "clipboard" }) {
+  return <WithInput source={props.source} render={(input) => <PromptPicker input={input} />} />;
+}
+
+/**
+ * Gets the text to work on, then renders `render(input)`. When there is no selection (or no permission to read it),
+ * says so and offers the clipboard — never fails silently.
+ */
+export function WithInput(props: {
+  source: "selection" | "clipboard" | "none";
+  render: (input: TransformInput) => React.ReactNode;
+}) {
   const { input, problem, isLoading, switchToClipboard } = useTransformInput(props.source);
-  if (input) return <PromptPicker input={input} />;
+  if (input) return <>{props.render(input)}</>;
 
   const emptyClipboard = problem === "empty-clipboard";
   const title = emptyClipboard ? "No text on the clipboard" : problem?.title;

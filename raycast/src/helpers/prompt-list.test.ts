@@ -8,6 +8,7 @@ import {
   movePrompt,
   parsePromptFile,
   resetPrompt,
+  restoreBuiltIns,
   withBuiltIns,
 } from "./prompt-list";
 import { BUILT_IN_PROMPTS, type Prompt } from "./prompts";
@@ -41,6 +42,12 @@ describe("prompt list", () => {
     const reset = resetPrompt(edited, list[0].id);
     expect(reset[0]).toEqual(BUILT_IN_PROMPTS[0]);
     expect(isModifiedBuiltIn(reset[0])).toBe(false);
+  });
+
+  it("restores deleted built-ins at the end", () => {
+    const restored = restoreBuiltIns([custom, BUILT_IN_PROMPTS[2]]);
+    expect(restored.slice(0, 2).map((prompt) => prompt.id)).toEqual(["c1", BUILT_IN_PROMPTS[2].id]);
+    expect(restored).toHaveLength(BUILT_IN_PROMPTS.length + 1);
   });
 
   it("finds a prompt by title, ignoring case, or by id", () => {

@@ -42,6 +42,12 @@ export function resetPrompt(prompts: Prompt[], id: string): Prompt[] {
   return prompts.map((prompt) => (prompt.id === id ? { ...original } : prompt));
 }
 
+/** Brings back deleted built-in prompts, at the end. */
+export function restoreBuiltIns(prompts: Prompt[]): Prompt[] {
+  const have = new Set(prompts.map((prompt) => prompt.id));
+  return [...prompts, ...BUILT_IN_PROMPTS.filter((prompt) => !have.has(prompt.id)).map((prompt) => ({ ...prompt }))];
+}
+
 /** True when a built-in prompt differs from how it shipped. */
 export function isModifiedBuiltIn(prompt: Prompt): boolean {
   const original = BUILT_IN_PROMPTS.find((builtIn) => builtIn.id === prompt.id);

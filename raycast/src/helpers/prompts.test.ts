@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_PROMPTS, fillTemplate, placeholdersIn, promptMessages } from "./prompts";
+import { BUILT_IN_PROMPTS, fillTemplate, inputSourceFor, placeholdersIn, promptMessages } from "./prompts";
 
 describe("fillTemplate", () => {
   it("fills every placeholder", () => {
@@ -66,5 +66,14 @@ describe("built-in prompts", () => {
     const fix = BUILT_IN_PROMPTS.find((prompt) => prompt.id === "fix-spelling-grammar")!;
     const messages = promptMessages(fix, { selection: "Je suis alé" });
     expect(messages[1].content).toMatch(/^Fix the spelling[\s\S]*\n\nJe suis alé$/);
+  });
+});
+
+describe("inputSourceFor", () => {
+  it("reads the selection, the clipboard, or nothing, from the placeholders", () => {
+    expect(inputSourceFor("Fix {selection}")).toBe("selection");
+    expect(inputSourceFor("Answer {clipboard}")).toBe("clipboard");
+    expect(inputSourceFor("A haiku about {argument|spring}")).toBe("none");
+    expect(inputSourceFor("Make it rhyme.")).toBe("selection");
   });
 });

@@ -152,3 +152,12 @@ export function promptMessages(prompt: Prompt, values: PlaceholderValues): ChatM
     { role: "user", content: fillTemplate(prompt.template, values) },
   ];
 }
+
+/** Where a prompt's text comes from when it runs on its own (Run Prompt, Quicklinks). */
+export function inputSourceFor(template: string): "selection" | "clipboard" | "none" {
+  const placeholders = placeholdersIn(template);
+  if (placeholders.has("selection")) return "selection";
+  if (placeholders.has("clipboard")) return "clipboard";
+  if (placeholders.has("argument")) return "none";
+  return "selection";
+}

@@ -4,7 +4,7 @@ import { explainSelection, type SelectionProblem } from "../helpers/selection";
 import type { TransformInput } from "../components/transform-result";
 
 /** Reads the text to transform: the selection (with a clear problem when there is none) or the clipboard. */
-export function useTransformInput(source: "selection" | "clipboard") {
+export function useTransformInput(source: "selection" | "clipboard" | "none") {
   const [input, setInput] = useState<TransformInput>();
   const [problem, setProblem] = useState<SelectionProblem | "empty-clipboard">();
   const [isLoading, setIsLoading] = useState(true);
@@ -24,6 +24,13 @@ export function useTransformInput(source: "selection" | "clipboard") {
   useEffect(() => {
     if (source === "clipboard") {
       void switchToClipboard();
+      return;
+    }
+    if (source === "none") {
+      void Clipboard.readText().then((clipboard) => {
+        setInput({ text: "", source: "none", clipboard });
+        setIsLoading(false);
+      });
       return;
     }
     (async () => {

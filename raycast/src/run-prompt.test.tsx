@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+import { cleanup, screen, waitFor } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { raycast } from "../test/raycast-api-double";
+import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
+import type { Prompt } from "./helpers/prompts";
+import RunPrompt from "./run-prompt";
+
+const server = new FakeOpenAIServer();
+beforeAll(() => server.start());
+afterAll(() => server.stop());
+beforeEach(() => {
+  raycast.reset();
+  raycast.preferences.relayAddress = server.address;
+  server.requests.length = 0;
+  server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["Arr, ", "matey!"]);
+});
+afterEach(cleanup);
+
+function storePrompts(prompts: Prompt[]) {
+  raycast.storage.set("prompts", JSON.stringify({ version: 1, prompts, removedBuiltIns: [] }));
+}
+
+function run(prompt: string, argument?: string) {
+  renderCommand(<RunPrompt arguments={{ prompt, argument }} launchType={"userInitiated" as never} />);
+}
+
+function lastUserMessage(): string {
+  const messages = server.chatRequests.at(-1)?.body.messages as { content: string }[];
+  return messages.at(-1)!.content;
+}
+
+describe("Run Prompt", () => {
+  it("runs a paste prompt on the selection and pastes the result by itself", async () => {
+    storePrompts([
+      {
+        id: "p",
+        title: "Pirate",
+        icon: "Star",
+        template: "Pirate this: {selection}",
+        resultAction: "paste",
+        creativity: 0.9,
+      },
+    ]);
+    raycast.selection = "Hello friend";
+    run("pirate");
+    await waitFor(() => expect(raycast.pasted).toEqual(["Arr, matey!"]));
+    expect(raycast.closedWindow).toBe(1);
+    expect(lastUserMessage()).toBe("Pirate this: Hello friend");
+    expect(server.chatRequests[0].body.temperature).toBe(0.9);
+  });
+
+  it("runs a copy prompt and says so", async () => {
+    storePrompts([{ id: "p", title: "Pirate", icon: "Star", template: "Pirate: {selection}", resultAction: "copy" }]);
+    raycast.selection = "Hello";
+    run("Pirate");
+    await waitFor(() => expect(raycast.copied).toEqual(["Arr, matey!"]));
+    expect(raycast.huds).toEqual(["Copied: Pirate"]);
+  });
+
+  it("uses the argument it was launched with, with no text needed", async () => {
+    storePrompts([
+      { id: "h", title: "Haiku", icon: "Leaf", template: "A haiku about {argument|spring}", resultAction: "show" },
+    ]);
+    run("Haiku", "the sea");
+    await waitForDetail();
+    expect(markdown()).toBe("Arr, matey!");
+    expect(lastUserMessage()).toBe("A haiku about the sea");
+    await runAction("Copy Result");
+    expect(raycast.copied).toEqual(["Arr, matey!"]);
+  });
+
+  it("runs a built-in prompt by its name", async () => {
+    raycast.selection = "Bonjour";
+    run("Translate to English");
+    await waitForDetail();
+    expect(lastUserMessage()).toMatch(/^Translate the text below into English\.[\s\S]*Bonjour$/);
+  });
+
+  it("says when no prompt has that name", async () => {
+    run("Nothing Like This");
+    expect(await screen.findByText("No prompt named “Nothing Like This”")).toBeTruthy();
+    expect(server.chatRequests).toHaveLength(0);
+  });
+
+  it("says when nothing is selected instead of failing silently", async () => {
+    run("Fix Spelling and Grammar");
+    expect(await screen.findByText("No text selected")).toBeTruthy();
+    expect(server.chatRequests).toHaveLength(0);
+  });
+});

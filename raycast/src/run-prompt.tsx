@@ -1,0 +1,52 @@
+import { Action, ActionPanel, Icon, launchCommand, LaunchType, List, type LaunchProps } from "@raycast/api";
+import { ArgumentForm } from "./components/argument-form";
+import { WithInput } from "./components/transform-command";
+import { TransformResult } from "./components/transform-result";
+import { findPrompt } from "./helpers/prompt-list";
+import { inputSourceFor, placeholdersIn, type Prompt } from "./helpers/prompts";
+import { usePrompts } from "./hooks/use-prompts";
+import { useState } from "react";
+
+/** Run Prompt: runs one prompt by name (what Quicklinks call), then shows, copies or pastes its result. */
+export default function Command(props: LaunchProps<{ arguments: Arguments.RunPrompt }>) {
+  const { prompts, isLoading } = usePrompts();
+  const name = props.arguments.prompt ?? "";
+  const prompt = isLoading ? undefined : findPrompt(prompts, name);
+
+  if (!prompt) {
+    return (
+      <List isLoading={isLoading}>
+        {!isLoading && (
+          <List.EmptyView
+            icon={Icon.MagnifyingGlass}
+            title={`No prompt named “${name}”`}
+            description="Check its name in Manage Prompts."
+            actions={
+              <ActionPanel>
+                <Action
+                  title="Manage Prompts"
+                  icon={Icon.List}
+                  onAction={() => launchCommand({ name: "manage-prompts", type: LaunchType.UserInitiated })}
+                />
+              </ActionPanel>
+            }
+          />
+        )}
+      </List>
+    );
+  }
+  return <RunPrompt prompt={prompt} argument={props.arguments.argument} />;
+}
+
+function RunPrompt(props: { prompt: Prompt; argument?: string }) {
+  const { prompt } = props;
+  const needsArgument = placeholdersIn(prompt.template).has("argument");
+  const [argument, setArgument] = useState(props.argument?.trim() || undefined);
+  if (needsArgument && argument === undefined) return <ArgumentForm prompt={prompt} onSubmit={setArgument} />;
+  return (
+    <WithInput
+      source={inputSourceFor(prompt.template)}
+      render={(input) => <TransformResult prompt={prompt} input={input} argument={argument} applyResult />}
+    />
+  );
+}
