@@ -23,7 +23,7 @@ function storePrompts(prompts: Prompt[]) {
 }
 
 function run(prompt: string, argument?: string) {
-  renderCommand(<RunPrompt arguments={{ prompt, argument }} launchType={"userInitiated" as never} />);
+  renderCommand(<RunPrompt arguments={{ prompt, argument: argument ?? "" }} launchType={"userInitiated" as never} />);
 }
 
 function lastUserMessage(): string {
