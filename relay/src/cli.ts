@@ -1,5 +1,6 @@
 import { ConfigError, FLAGS, loadConfig } from "./config.js";
 import { hostPort, lanAddresses } from "./addresses.js";
+import { installCrashHandlers } from "./crash.js";
 import { lineLogger } from "./request-log.js";
 import { startRelay } from "./server.js";
 import { version } from "./version.js";
@@ -18,6 +19,7 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
   if (argv.includes("--version")) return void process.stdout.write(version + "\n");
 
+  installCrashHandlers();
   const config = loadConfig(argv, process.env);
   const relay = await startRelay(config, lineLogger());
   const addresses = config.host ? [{ address: config.host }] : lanAddresses();
@@ -28,6 +30,13 @@ async function main(argv: string[]): Promise<void> {
       : "This PC has no network address yet: connect it to the Wi-Fi, then restart the relay.",
     "Press Ctrl+C to stop.",
   ];
+  if (config.verbose) {
+    const { timeouts: t, limits: l } = config;
+    lines.push(
+      `Limits: connect ${t.connectMs / 1000} s, first byte ${t.firstByteMs / 1000} s, idle ${t.idleMs / 1000} s, request headers ${l.headersMs / 1000} s, body ${l.maxBodyBytes / 1_000_000} MB, ${l.maxConcurrent} requests at once.`,
+      ...config.localServers.map((s) => `Local models ${s.models.join(", ")} → ${s.name} at ${s.baseURL.href}`),
+    );
+  }
   process.stdout.write(lines.join("\n") + "\n");
 
   let stopping = false;
@@ -35,7 +44,7 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) process.exit(130);
     stopping = true;
     process.stdout.write("Stopping: finishing the answers in flight (Ctrl+C again to quit at once)…\n");
-    void relay.stop().then(() => process.exit(0));
+    void relay.stop(config.stopGraceMs).then(() => process.exit(0));
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { RelayError } from "./errors.js";
 import { callerResponseHeaders } from "./headers.js";
 import type { Forwarder, ForwardOutcome } from "./forward.js";
 import type { LocalServer, ModelRouter } from "./local-models.js";
@@ -54,6 +55,14 @@ export async function mergedModelList(
   let data: unknown[] = [];
   let answerHeaders: Record<string, string | string[] | undefined> = {};
   if (remote) {
+    if (remote.status >= 300 && remote.status < 400) {
+      // As for every other request: a redirect is never followed, nor passed on for the caller to follow.
+      throw new RelayError(
+        502,
+        "upstream_redirect",
+        `The upstream answered with a redirect (${remote.status}), which the relay does not follow. Check the --upstream setting.`,
+      );
+    }
     const passThrough = callerResponseHeaders(remote.headers);
     if (remote.status !== 200) {
       res.writeHead(remote.status, passThrough).end(remote.body);

@@ -23,7 +23,9 @@ export type RequestLogger = (entry: RequestLogEntry) => void;
 export function formatRequestLine(entry: RequestLogEntry): string {
   const time = entry.time.toTimeString().slice(0, 8);
   const size = entry.bytes < 1000 ? `${entry.bytes} B` : `${(entry.bytes / 1000).toFixed(1)} kB`;
-  const parts = [time, entry.address, entry.method, entry.path];
+  // A key pasted into a URL by mistake must not reach the log: key- and token-like segments are cut short.
+  const path = entry.path.replace(/\b(sk|psr)([-_])[\w-]{4,}/g, "$1$2…");
+  const parts = [time, entry.address, entry.method, path];
   if (entry.model) parts.push(entry.model);
   parts.push(String(entry.status), `${Math.round(entry.durationMs)} ms`, size);
   if (entry.failure) parts.push(`(${entry.failure})`);

@@ -72,9 +72,12 @@ export async function startRelay(
     removeRuntimeInfo(config.home);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // A kept-alive connection whose answer ends during the grace period is closed as soon as it is idle.
+    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     timer.unref();
     await closed;
+    clearInterval(sweeper);
     clearTimeout(timer);
     await relay.close();
   }

@@ -60,7 +60,7 @@ describe("time limits, each with its own OpenAI-shaped error", () => {
   });
 
   it("idle timeout, mid-stream: the stream ends with an error event the client raises", async () => {
-    upstream.options = { words: ["one", "two", "three"], chunkDelayMs: 1000 };
+    upstream.options = { words: ["one", "two", "three"], chunkDelayMs: 2500 };
     const stream = await relay.client("sk-test-idle-1").chat.completions.create({ ...ask, stream: true });
     const seen: string[] = [];
     const error = await (async () => {

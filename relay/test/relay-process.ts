@@ -1,0 +1,103 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import OpenAI from "openai";
+import { Agent } from "undici";
+import { prepareSecurity } from "../src/security/relay-security.js";
+import { pinnedFetch } from "./relay-under-test.js";
+
+const relayDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Compiles the relay to `dist/`, as `npm run build -w relay` does, so the test runs what users run. */
+export function buildRelay(): void {
+  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: relayDir, stdio: "pipe" });
+  } catch (error) {
+    // tsc still emits on type errors (`npm test` reports those); only a build without output is fatal here.
+    if (!existsSync(join(relayDir, "dist", "cli.js"))) throw error;
+  }
+}
+
+/** The relay as a separate process (`node bin/passerelle.js`), everything it prints kept. */
+export interface RelayProcess {
+  child: ChildProcess;
+  port: number;
+  /** stdout and stderr so far, in order. */
+  output(): string;
+  /** An `openai` client for a paired device, pinned to the relay's certificate. */
+  client(apiKey: string, options?: Partial<ConstructorParameters<typeof OpenAI>[0]>): OpenAI;
+  token: string;
+  dispatcher: Agent;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts `node bin/passerelle.js` with `args`, its HOME, APPDATA, XDG_CONFIG_HOME and PASSERELLE_HOME all
+ * under `root`, one device paired beforehand. Resolves once it says it is listening.
+ */
+export async function startRelayProcess(root: string, args: string[]): Promise<RelayProcess> {
+  const home = join(root, "passerelle-home");
+  for (const dir of ["home", "appdata", "xdg", "passerelle-home"]) mkdirSync(join(root, dir), { recursive: true });
+  const security = await prepareSecurity(home);
+  const { token } = security.devices.add("process-test", "app");
+  const { certPem, fingerprint256 } = security.identity;
+
+  const env = {
+    PATH: process.env.PATH,
+    HOME: join(root, "home"),
+    APPDATA: join(root, "appdata"),
+    XDG_CONFIG_HOME: join(root, "xdg"),
+    PASSERELLE_HOME: home,
+  };
+  const child = spawn(process.execPath, ["bin/passerelle.js", "--host", "127.0.0.1", "--port", "0", ...args], {
+    cwd: relayDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString("utf8")));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString("utf8")));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 10_000);
+    const look = () => {
+      const found = /listening on port (\d+)/.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(Number(found[1]));
+      }
+    };
+    child.stdout!.on("data", look);
+    void exited.then(() => reject(new Error(`relay exited:\n${output}`)));
+  });
+
+  const dispatcher = new Agent({
+    connect: {
+      ca: [certPem],
+      checkServerIdentity: (_host, cert) =>
+        cert.fingerprint256 === fingerprint256 ? undefined : new Error("Not the relay's certificate."),
+    },
+  });
+  const fetch = pinnedFetch(dispatcher) as unknown as typeof globalThis.fetch;
+  return {
+    child,
+    port,
+    output: () => output,
+    token,
+    dispatcher,
+    exited,
+    client: (apiKey, options = {}) =>
+      new OpenAI({
+        apiKey,
+        baseURL: `https://127.0.0.1:${port}/v1`,
+        maxRetries: 0,
+        fetch,
+        defaultHeaders: { "X-Passerelle-Token": token },
+        ...options,
+      }),
+  };
+}
