@@ -236,9 +236,14 @@ export function NavigationRoot({ children }: { children: ReactNode }) {
     push: (element) => setStack((current) => [...current, element]),
     pop: () => setStack((current) => (current.length > 1 ? current.slice(0, -1) : current)),
   };
+  // Views under the top stay mounted (their state survives a push, as in Raycast), hidden from queries.
   return (
     <NavigationContext.Provider value={navigation}>
-      <div data-depth={stack.length}>{stack[stack.length - 1]}</div>
+      {stack.map((element, index) => (
+        <div key={index} data-depth={index + 1} hidden={index < stack.length - 1}>
+          {element}
+        </div>
+      ))}
     </NavigationContext.Provider>
   );
 }

@@ -15,17 +15,23 @@ export async function runAction(title: string | RegExp): Promise<void> {
   });
 }
 
+/** The elements matching `selector` in the view on top of the navigation stack. */
+export function visible(selector: string): Element[] {
+  return Array.from(document.querySelectorAll(selector)).filter((element) => !element.closest("[hidden]"));
+}
+
 /** The markdown of the Detail on screen. */
 export function markdown(): string {
-  return screen.getByTestId("markdown").textContent ?? "";
+  const [shown] = visible("[data-testid='markdown']");
+  if (!shown) throw new Error("no Detail on screen");
+  return shown.textContent ?? "";
 }
 
 /** Waits until the view on screen stops loading. */
 export async function waitUntilLoaded(timeout = 5000): Promise<void> {
   await waitFor(
     () => {
-      const busy = document.querySelector("[aria-busy='true']");
-      if (busy) throw new Error("still loading");
+      if (visible("[aria-busy='true']").length > 0) throw new Error("still loading");
     },
     { timeout },
   );
@@ -33,7 +39,7 @@ export async function waitUntilLoaded(timeout = 5000): Promise<void> {
 
 /** The metadata value shown for a label. */
 export function metadata(label: string): string | undefined {
-  const terms = Array.from(document.querySelectorAll("dt"));
+  const terms = visible("dt");
   const term = terms.find((dt) => dt.textContent === label);
   return term?.nextElementSibling?.textContent ?? undefined;
 }
@@ -42,7 +48,7 @@ export function metadata(label: string): string | undefined {
 export async function waitForDetail(timeout = 5000): Promise<void> {
   await waitFor(
     () => {
-      const detail = document.querySelector("[data-view='Detail']");
+      const [detail] = visible("[data-view='Detail']");
       if (!detail || detail.getAttribute("aria-busy") === "true") throw new Error("no finished Detail yet");
     },
     { timeout },
