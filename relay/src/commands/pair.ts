@@ -1,0 +1,145 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { hostPort, lanAddresses } from "../addresses.js";
+import { DeviceRegistry } from "../security/devices.js";
+import { relayHome } from "../security/home.js";
+import { loadOrCreateIdentity, readIdentity, type RelayIdentity } from "../security/identity.js";
+import { CONTROL_HEADER } from "../security/pairing-routes.js";
+import { DEVICES_FILE, readRuntimeInfo, type RuntimeInfo } from "../security/relay-security.js";
+import type { Command, CommandIO } from "./io.js";
+
+/** `passerelle pair`: a pairing code from the running relay; `pair --cli NAME [--json]`: a token for a script. */
+export const pair: Command = async (args, io) => {
+  let values: { cli?: string; json?: boolean };
+  try {
+    values = parseArgs({ args, options: { cli: { type: "string" }, json: { type: "boolean" } }, strict: true }).values;
+  } catch (error) {
+    io.err(
+      `passerelle pair: ${(error as Error).message.split("\n")[0]}\nUsage: passerelle pair [--cli NAME [--json]]\n`,
+    );
+    return 2;
+  }
+  return values.cli !== undefined ? pairScript(values.cli, values.json === true, io) : pairMac(io);
+};
+
+async function pairMac(io: CommandIO): Promise<number> {
+  const home = relayHome(io.env);
+  const identity = readIdentity(home);
+  const runtime = readRuntimeInfo(home);
+  if (!identity || !runtime || !isAlive(runtime.pid)) {
+    io.err(
+      "The relay is not running. Pairing happens in the relay itself: start it (`npx passerelle`) and run `passerelle pair` again in another terminal, or press p in the relay's window.\n",
+    );
+    return 1;
+  }
+  let opened: { code: string; expiresAt: string; maxTries: number };
+  try {
+    opened = await openPairing(runtime, identity);
+  } catch (error) {
+    io.err(`passerelle pair: the running relay did not open pairing (${(error as Error).message}).\n`);
+    return 1;
+  }
+  io.out(pairingInstructions(opened.code, new Date(opened.expiresAt), opened.maxTries));
+  return 0;
+}
+
+/** What the person at the relay reads when a pairing session opens (here and on a key press in the relay). */
+export function pairingInstructions(code: string, expiresAt: Date, maxTries: number): string {
+  const minutes = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
+  return `
+  Pairing code:   ${code}
+
+On the Mac, open Raycast, run "Connect to Relay", choose this relay (or type its address), and type the code.
+The code works once, for about ${minutes} minute${minutes > 1 ? "s" : ""} (until ${expiresAt.toTimeString().slice(0, 8)}), and ${maxTries} wrong tries void it.
+Its first 20 characters identify this relay's certificate: the Mac checks them before sending anything.
+`;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Asks the running relay, over loopback and pinned to its own certificate, to open a pairing session. */
+function openPairing(
+  runtime: RuntimeInfo,
+  identity: RelayIdentity,
+): Promise<{ code: string; expiresAt: string; maxTries: number }> {
+  const tls = {
+    ca: [identity.certPem],
+    checkServerIdentity: (_host: string, cert: { fingerprint256: string }) =>
+      cert.fingerprint256 === identity.fingerprint256 ? undefined : new Error("another certificate answered"),
+  };
+  const options = {
+    host: runtime.host,
+    port: runtime.port,
+    method: "POST",
+    path: "/control/pairing",
+    headers: { [CONTROL_HEADER]: runtime.control },
+    timeout: 5_000,
+  };
+  return new Promise((resolve, reject) => {
+    const callback = (res: import("node:http").IncomingMessage) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      res.on("end", () => {
+        if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+        resolve(JSON.parse(body) as { code: string; expiresAt: string; maxTries: number });
+      });
+    };
+    const req =
+      runtime.scheme === "https" ? httpsRequest({ ...options, ...tls }, callback) : httpRequest(options, callback);
+    req.on("timeout", () => req.destroy(new Error("no answer")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function pairScript(name: string, json: boolean, io: CommandIO): Promise<number> {
+  if (!name.trim()) {
+    io.err("Usage: passerelle pair --cli NAME [--json] (NAME says which script or app will use the token).\n");
+    return 2;
+  }
+  const home = relayHome(io.env);
+  const identity = await loadOrCreateIdentity(home);
+  const { token, device } = new DeviceRegistry(join(home, DEVICES_FILE)).add(name, "cli");
+  if (json) {
+    io.out(JSON.stringify({ token, fingerprint: identity.fingerprint256, cert: identity.certPem }) + "\n");
+    return 0;
+  }
+  const port = readRuntimeInfo(home)?.port ?? Number(io.env.PASSERELLE_PORT || 8787);
+  const address = lanAddresses().find((a) => a.family === "IPv4")?.address ?? "127.0.0.1";
+  io.out(scriptInstructions(device.name, token, `https://${hostPort(address, port)}/v1`, identity));
+  return 0;
+}
+
+function scriptInstructions(name: string, token: string, baseURL: string, identity: RelayIdentity): string {
+  return `"${name}" is paired. Its token is shown this once: keep it like a password (\`passerelle revoke "${name}"\` unpairs it).
+
+  Token:         ${token}
+  Base URL:      ${baseURL}
+  Header:        X-Passerelle-Token: <token>   (with Authorization: Bearer <your OpenAI key>, as usual)
+  Certificate:   ${identity.certPath}
+                 trust it for this relay only; fingerprint ${identity.fingerprint256}
+
+Python (openai):
+  import ssl, httpx, openai
+  tls = ssl.create_default_context(cafile="relay-cert.pem"); tls.check_hostname = False  # the certificate is the check
+  client = openai.OpenAI(base_url="${baseURL}", default_headers={"X-Passerelle-Token": TOKEN},
+                         http_client=httpx.Client(verify=tls))
+
+Node (openai, with undici):
+  import { Agent, fetch } from "undici";
+  const dispatcher = new Agent({ connect: { ca: readFileSync("relay-cert.pem", "utf8"), checkServerIdentity: () => undefined } });
+  const client = new OpenAI({ baseURL: "${baseURL}", defaultHeaders: { "X-Passerelle-Token": TOKEN }, fetch, fetchOptions: { dispatcher } });
+
+Apps that only take a base URL and an API key: give them the API key
+  ${"psr_…"}.<your OpenAI key>   (this token, a dot, then your key: the relay checks the token and sends only your key on)
+`;
+}

@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSubcommand } from "../../src/commands/dispatch.js";
+import type { CommandIO } from "../../src/commands/io.js";
+import { tokenDigest } from "../../src/security/devices.js";
+import { DEVICES_FILE } from "../../src/security/relay-security.js";
+import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
+import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
+
+let upstream: FakeUpstream;
+let relay: RelayUnderTest;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  relay = await startRelayUnderTest(upstream.baseURL);
+});
+afterAll(async () => {
+  await relay.relay.stop(100);
+  await upstream.close();
+});
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: CommandIO = {
+    env: { PASSERELLE_HOME: relay.home },
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+  };
+  const code = await runSubcommand(argv, io);
+  return { code, out, err };
+}
+
+describe("passerelle pair --cli, devices, revoke, cert", () => {
+  it("issues a token for a script that works with the openai SDK, and stores only its hash", async () => {
+    const { code, out } = await run("pair", "--cli", "nightly-script", "--json");
+    expect(code).toBe(0);
+    const issued = JSON.parse(out) as { token: string; fingerprint: string; cert: string };
+    expect(issued.fingerprint).toBe(relay.relay.security.identity.fingerprint256);
+    expect(issued.cert).toBe(relay.certificatePem);
+    expect(issued.token).toMatch(/^psr_[A-Za-z0-9_-]{43}$/);
+    const models = await relay
+      .client("sk-test-cli-1", { defaultHeaders: { "X-Passerelle-Token": issued.token } })
+      .models.list();
+    expect(models.data.length).toBeGreaterThan(0);
+    const file = join(relay.home, DEVICES_FILE);
+    expect(readFileSync(file, "utf8")).not.toContain(issued.token);
+    expect(readFileSync(file, "utf8")).toContain(tokenDigest(issued.token).toString("hex"));
+    expect(statSync(file).mode & 0o077).toBe(0);
+  });
+
+  it("explains the SDK setup in words: base URL, header, certificate file, combined key", async () => {
+    const { out } = await run("pair", "--cli", "notebook");
+    expect(out).toMatch(/Base URL: +https:\/\/.+:\d+\/v1/);
+    expect(out).toContain("X-Passerelle-Token");
+    expect(out).toContain(relay.relay.security.identity.certPath);
+    expect(out).toContain("psr_….<your OpenAI key>");
+  });
+
+  it("lists devices and revokes one by name, at once for the running relay", async () => {
+    const { out } = await run("pair", "--cli", "to-revoke", "--json");
+    const { token } = JSON.parse(out) as { token: string };
+    const use = () =>
+      relay.fetch(`${relay.baseURL}/models`, {
+        headers: { authorization: "Bearer sk-test-r", "x-passerelle-token": token },
+      });
+    expect((await use()).status).toBe(200);
+    const listed = await run("devices");
+    expect(listed.out).toContain("to-revoke");
+    expect(listed.out).toContain("test-device");
+    expect((await run("revoke", "to-revoke")).code).toBe(0);
+    expect((await use()).status).toBe(401);
+    expect((await run("devices")).out).not.toContain("to-revoke");
+    expect((await run("revoke", "to-revoke")).code).toBe(1);
+  });
+
+  it("opens pairing on the running relay and shows the code", async () => {
+    const { code, out } = await run("pair");
+    expect(code).toBe(0);
+    expect(out).toMatch(/Pairing code: +[0-9A-Z]{4}(-[0-9A-Z]{4}){5}/);
+    expect(relay.relay.security.pairing.isOpen()).toBe(true);
+  });
+
+  it("says the relay must be running when it is not", async () => {
+    const home = mkdtempSync(join(tmpdir(), "passerelle-empty-"));
+    try {
+      let err = "";
+      const code = await runSubcommand(["pair"], {
+        env: { PASSERELLE_HOME: home },
+        out: () => undefined,
+        err: (t) => void (err += t),
+      });
+      expect(code).toBe(1);
+      expect(err).toContain("not running");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("prints the certificate and its fingerprint", async () => {
+    const { out, err } = await run("cert");
+    expect(out.trim()).toBe(relay.certificatePem.trim());
+    expect(err).toContain(relay.relay.security.identity.fingerprint256);
+  });
+});
