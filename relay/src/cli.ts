@@ -1,6 +1,8 @@
 import { ConfigError, FLAGS, loadConfig } from "./config.js";
-import { hostPort, lanAddresses } from "./addresses.js";
+import { lanAddresses } from "./addresses.js";
+import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
 import { installCrashHandlers } from "./crash.js";
+import { startBanner, startExtras } from "./interactive.js";
 import { lineLogger } from "./request-log.js";
 import { startRelay } from "./server.js";
 import { version } from "./version.js";
@@ -12,10 +14,15 @@ Usage: passerelle [options]
 Options (each also an environment variable):
 ${FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(32)} default: ${f.fallback || "every interface"}`).join("\n")}
   --verbose              PASSERELLE_VERBOSE=1                 more detail per request
+  --no-mdns              PASSERELLE_MDNS=0                    do not announce the relay on the network
+  --insecure-http        plain HTTP instead of TLS, on loopback only (development)
+  --force-insecure-http  with --insecure-http: allow a network address too (keys readable by the network)
   --help, --version
-`;
+
+${SUBCOMMANDS_HELP}`;
 
 async function main(argv: string[]): Promise<void> {
+  if (isSubcommand(argv[0])) return void (process.exitCode = await runSubcommand(argv));
   if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
   if (argv.includes("--version")) return void process.stdout.write(version + "\n");
 
@@ -24,10 +31,12 @@ async function main(argv: string[]): Promise<void> {
   const relay = await startRelay(config, lineLogger());
   const addresses = config.host ? [{ address: config.host }] : lanAddresses();
   const lines = [
-    `Passerelle relay ${version} is listening on port ${relay.port}, forwarding to ${config.upstream.href}.`,
-    addresses.length
-      ? `On the Mac, set the relay address in Passerelle's preferences to one of:\n${addresses.map((a) => `  ${hostPort(a.address, relay.port)}`).join("\n")}`
-      : "This PC has no network address yet: connect it to the Wi-Fi, then restart the relay.",
+    `Passerelle relay ${version} is listening on port ${relay.port} (${config.insecureHttp ? "plain HTTP" : "TLS"}), forwarding to ${config.upstream.href}.`,
+    ...startBanner(
+      config,
+      relay,
+      addresses.map((a) => a.address),
+    ),
     "Press Ctrl+C to stop.",
   ];
   if (config.verbose) {
@@ -38,13 +47,14 @@ async function main(argv: string[]): Promise<void> {
     );
   }
   process.stdout.write(lines.join("\n") + "\n");
+  const extras = startExtras(config, relay, (line) => process.stdout.write(line + "\n"));
 
   let stopping = false;
   const shutdown = () => {
     if (stopping) process.exit(130);
     stopping = true;
     process.stdout.write("Stopping: finishing the answers in flight (Ctrl+C again to quit at once)…\n");
-    void relay.stop(config.stopGraceMs).then(() => process.exit(0));
+    void Promise.all([extras.stop(), relay.stop(config.stopGraceMs)]).then(() => process.exit(0));
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

@@ -39,7 +39,7 @@ export function advertiseRelay(options: AdvertiseOptions): Advertisement {
   return {
     stop: () =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 1000);
+        const timer = setTimeout(resolve, 300);
         bonjour.unpublishAll(() => bonjour.destroy(() => (clearTimeout(timer), resolve())));
       }),
   };
