@@ -87,3 +87,15 @@ export function findRelayById(
     );
   });
 }
+
+/**
+ * The paired relay at its current address: when the stored address stops answering, look the relay
+ * up again by id. Undefined when it is not found. The pinned certificate still guards the new address.
+ */
+export async function relocateRelay<T extends { relayId: string; address: string }>(
+  paired: T,
+  options: BrowseOptions & { timeoutMs?: number } = {},
+): Promise<T | undefined> {
+  const found = await findRelayById(paired.relayId, options);
+  return found ? { ...paired, address: `https://${found.address}` } : undefined;
+}

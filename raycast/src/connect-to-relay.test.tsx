@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { raycast } from "../test/raycast-api-double";
+import { renderCommand, runAction, visible } from "../test/render";
+import { PAIRED_RELAY_KEY } from "./api/connection";
+import type { DiscoveredRelay } from "./api/discovery";
+import ConnectToRelay from "./connect-to-relay";
+
+const CODE = "008J-4CT4-ANK7-F24S-NAXW-VTPV";
+const found: DiscoveredRelay = {
+  relayId: "008j4ct4ank7",
+  name: "Passerelle 008j4ct4ank7",
+  address: "10.77.0.1:8787",
+  version: "0.1.0",
+};
+
+const discovery = vi.hoisted(() => ({ findRelayById: vi.fn() }));
+vi.mock("./api/discovery", () => ({
+  browseRelays: (onChange: (relays: DiscoveredRelay[]) => void) => {
+    onChange([found]);
+    return () => undefined;
+  },
+  findRelayById: discovery.findRelayById,
+}));
+
+const pairing = vi.hoisted(() => ({ pairWithRelay: vi.fn() }));
+vi.mock("./api/pairing", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./api/pairing")>()),
+  pairWithRelay: pairing.pairWithRelay,
+}));
+
+const paired = {
+  relayId: found.relayId,
+  address: "https://10.77.0.1:8787",
+  scheme: "https",
+  certificatePem: "-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----\n",
+  fingerprint256: "00:11",
+  deviceToken: "psr_token",
+};
+
+beforeEach(() => {
+  raycast.reset();
+  pairing.pairWithRelay.mockReset();
+  discovery.findRelayById.mockReset();
+});
+afterEach(cleanup);
+
+function typeIn(label: string, value: string) {
+  const [field] = visible(`[aria-label='${label}']`) as HTMLInputElement[];
+  fireEvent.change(field!, { target: { value } });
+}
+
+describe("Connect to Relay", () => {
+  it("pairs with a relay found on the network and stores it, id included", async () => {
+    pairing.pairWithRelay.mockResolvedValue(paired);
+    renderCommand(<ConnectToRelay />);
+    expect(await screen.findByText("Passerelle 008j4ct4ank7")).toBeTruthy();
+    await runAction("Pair with This Relay");
+    typeIn("Pairing Code", CODE);
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("success"));
+    expect(pairing.pairWithRelay).toHaveBeenCalledWith(expect.objectContaining({ address: found.address, code: CODE }));
+    expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual(paired);
+  });
+
+  it("finds the relay by the code when no address is typed", async () => {
+    pairing.pairWithRelay.mockResolvedValue(paired);
+    discovery.findRelayById.mockResolvedValue(found);
+    renderCommand(<ConnectToRelay />);
+    await runAction("Type the Code");
+    typeIn("Pairing Code", CODE.toLowerCase());
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("success"));
+    expect(discovery.findRelayById).toHaveBeenCalledWith("008j4ct4ank7", expect.anything());
+    expect(pairing.pairWithRelay).toHaveBeenCalledWith(expect.objectContaining({ address: found.address }));
+  });
+
+  it("says so, and stores nothing, when the relay's certificate is not the one of the code", async () => {
+    const { CertificateMismatchError } = await import("./api/pairing");
+    pairing.pairWithRelay.mockRejectedValue(new CertificateMismatchError());
+    renderCommand(<ConnectToRelay />);
+    await runAction("Type the Code");
+    typeIn("Pairing Code", CODE);
+    typeIn("Relay Address", "10.0.0.9:8787");
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
+    expect(raycast.toasts.at(-1)?.title).toBe("Not the relay of this code");
+    expect(raycast.storage.has(PAIRED_RELAY_KEY)).toBe(false);
+  });
+
+  it("refuses what is not a code before going to the network", async () => {
+    renderCommand(<ConnectToRelay />);
+    await runAction("Type the Code");
+    typeIn("Pairing Code", "1234");
+    await runAction("Pair");
+    expect(await screen.findByRole("alert")).toBeTruthy();
+    expect(pairing.pairWithRelay).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,162 @@
+import {
+  Action,
+  ActionPanel,
+  Clipboard,
+  Form,
+  Icon,
+  List,
+  popToRoot,
+  showToast,
+  Toast,
+  useNavigation,
+} from "@raycast/api";
+import { hostname } from "node:os";
+import { useEffect, useState } from "react";
+import { savePairedRelay } from "./api/connection";
+import { browseRelays, findRelayById, type DiscoveredRelay } from "./api/discovery";
+import { CertificateMismatchError, pairWithRelay, PairingCodeError, PairingRefusedError } from "./api/pairing";
+import { describeFailure } from "./helpers/errors";
+import { parsePairingCode, RELAY_ID_CHARS } from "./helpers/pairing-code";
+
+/** Connect to Relay: pick a relay found on the network (or type its address), type the code it shows, pair. */
+export default function Command() {
+  const [relays, setRelays] = useState<DiscoveredRelay[]>([]);
+  const [searching, setSearching] = useState(true);
+
+  useEffect(() => {
+    const stop = browseRelays(setRelays);
+    const timer = setTimeout(() => setSearching(false), 6_000);
+    return () => {
+      clearTimeout(timer);
+      stop();
+    };
+  }, []);
+
+  return (
+    <List isLoading={searching} searchBarPlaceholder="Relays on this network">
+      <List.Section title="On this network">
+        {relays.map((relay) => (
+          <List.Item
+            key={relay.relayId}
+            icon={Icon.Network}
+            title={relay.name}
+            subtitle={relay.address}
+            accessories={relay.version ? [{ text: `v${relay.version}` }] : []}
+            actions={
+              <ActionPanel>
+                <Action.Push title="Pair with This Relay" icon={Icon.Link} target={<PairForm relay={relay} />} />
+              </ActionPanel>
+            }
+          />
+        ))}
+      </List.Section>
+      <List.Section title="Not listed?">
+        <List.Item
+          icon={Icon.Keyboard}
+          title="Type the Code (and the Address)"
+          subtitle="The relay is found by its code; type its address if this network hides it"
+          actions={
+            <ActionPanel>
+              <Action.Push title="Type the Code" icon={Icon.Keyboard} target={<PairForm />} />
+            </ActionPanel>
+          }
+        />
+      </List.Section>
+    </List>
+  );
+}
+
+interface PairValues {
+  code: string;
+  address?: string;
+  deviceName: string;
+}
+
+function PairForm({ relay }: { relay?: DiscoveredRelay }) {
+  const { pop } = useNavigation();
+  const [codeError, setCodeError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(values: PairValues) {
+    const code = parsePairingCode(values.code);
+    if (!code) return setCodeError("24 letters and digits, as the relay shows them");
+    setBusy(true);
+    const toast = await showToast({ style: Toast.Style.Animated, title: "Pairing…" });
+    try {
+      const address = relay?.address ?? (values.address?.trim() || (await findByCode(code.fingerprintPart)));
+      const paired = await pairWithRelay({ address, code: values.code, deviceName: values.deviceName.trim() || "Mac" });
+      await savePairedRelay(paired);
+      toast.style = Toast.Style.Success;
+      toast.title = "Paired with the relay";
+      toast.message = "Ask, Chat and Transform now go through it, over an encrypted connection.";
+      await popToRoot();
+    } catch (error) {
+      const { title, message, detail } = explain(error);
+      toast.style = Toast.Style.Failure;
+      toast.title = title;
+      toast.message = message;
+      toast.primaryAction = { title: "Copy Error", onAction: () => void Clipboard.copy(detail) };
+      if (error instanceof PairingCodeError) setCodeError(error.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Form
+      isLoading={busy}
+      navigationTitle={relay ? `Pair with ${relay.name}` : "Pair with a Relay"}
+      actions={
+        <ActionPanel>
+          <Action.SubmitForm title="Pair" icon={Icon.Link} onSubmit={submit} />
+          <Action title="Back" icon={Icon.ArrowLeft} onAction={pop} />
+        </ActionPanel>
+      }
+    >
+      <Form.Description text="On the PC, press p in the relay's window (or run `npx passerelle pair`) and type the code it shows." />
+      <Form.TextField
+        id="code"
+        title="Pairing Code"
+        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
+        error={codeError}
+        onChange={() => setCodeError(undefined)}
+      />
+      {!relay && (
+        <Form.TextField
+          id="address"
+          title="Relay Address"
+          placeholder="Optional: found by its code on this network"
+          info="Only if the relay is not found: the address it prints at start, e.g. 192.168.1.20:8787."
+        />
+      )}
+      <Form.TextField id="deviceName" title="This Mac's Name" defaultValue={hostname().replace(/\.local$/, "")} />
+    </Form>
+  );
+}
+
+/** The relay's id is the start of its code: look it up on the network. */
+async function findByCode(fingerprintPart: string): Promise<string> {
+  const found = await findRelayById(fingerprintPart.slice(0, RELAY_ID_CHARS).toLowerCase(), { timeoutMs: 5_000 });
+  if (!found) {
+    throw new Error(
+      "No relay with this code answers on this network. Check that the relay runs, or type the address it prints.",
+    );
+  }
+  return found.address;
+}
+
+function explain(error: unknown): { title: string; message: string; detail: string } {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof CertificateMismatchError)
+    return { title: "Not the relay of this code", message: error.message, detail };
+  if (error instanceof PairingCodeError) return { title: "Not a pairing code", message: error.message, detail };
+  if (error instanceof PairingRefusedError) {
+    const title = error.code === "pairing_code_wrong" ? "Wrong code" : "Pairing not open on the relay";
+    return { title, message: error.message, detail: `${detail} (${error.code})` };
+  }
+  if (error instanceof Error && error.message.startsWith("No relay with this code")) {
+    return { title: "Relay not found", message: error.message, detail };
+  }
+  const described = describeFailure(error);
+  return { title: described.title, message: described.message, detail: described.detail };
+}
