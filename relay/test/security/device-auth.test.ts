@@ -145,3 +145,27 @@ describe("the token check is cheap", () => {
     expect(perCheckUs).toBeLessThan(50);
   });
 });
+
+describe("the global failure budget", () => {
+  it("answers failing callers 429 once spent, while a paired device still gets through", async () => {
+    const fresh = await startRelayUnderTest(
+      upstream.baseURL,
+      {},
+      { security: { throttle: { global: 3, perAddress: 100 } } },
+    );
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await fresh.fetch(`${fresh.baseURL}/models`, {
+          headers: { authorization: "Bearer sk-test-g", "x-passerelle-token": `psr_guess_${i}` },
+        });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([401, 401, 429, 429, 429]);
+      const good = await fresh.fetch(`${fresh.baseURL}/models`, { headers: { authorization: "Bearer sk-test-g" } });
+      expect(good.status).toBe(200);
+    } finally {
+      await fresh.relay.stop(100);
+    }
+  });
+});
