@@ -1,4 +1,5 @@
 import { getPreferenceValues, LocalStorage } from "@raycast/api";
+import { relocateRelay } from "./discovery";
 import type { RelayConnection } from "./relay-client";
 
 /** LocalStorage key where pairing stores the paired relay (a JSON {@link RelayConnection}). */
@@ -18,6 +19,27 @@ export async function getRelayConnection(): Promise<RelayConnection> {
 /** Stores the relay that pairing agreed on; {@link getRelayConnection} prefers it from then on. */
 export async function savePairedRelay(connection: RelayConnection): Promise<void> {
   await LocalStorage.setItem(PAIRED_RELAY_KEY, JSON.stringify(connection));
+}
+
+/**
+ * When the paired relay stops answering at its stored address (the PC changed network), finds it
+ * again on mDNS by its id and stores the new address. The pinned certificate still guards it.
+ * Undefined when nothing is paired or the relay is not found.
+ */
+export async function relocatePairedRelay(timeoutMs = 4_000): Promise<RelayConnection | undefined> {
+  const stored = await LocalStorage.getItem<string>(PAIRED_RELAY_KEY);
+  if (typeof stored !== "string") return undefined;
+  let paired: RelayConnection & { relayId?: unknown };
+  try {
+    paired = JSON.parse(stored) as RelayConnection & { relayId?: unknown };
+  } catch {
+    return undefined;
+  }
+  if (typeof paired.relayId !== "string") return undefined;
+  const moved = await relocateRelay({ ...paired, relayId: paired.relayId }, { timeoutMs });
+  if (!moved) return undefined;
+  await LocalStorage.setItem(PAIRED_RELAY_KEY, JSON.stringify(moved));
+  return parsePairedRelay(JSON.stringify(moved));
 }
 
 /** Forgets the paired relay; the typed address is used again. */
