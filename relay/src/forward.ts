@@ -192,8 +192,9 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
             const requestId = responseHeaders["x-request-id"];
             if (typeof requestId === "string" && requestId.length <= 100) outcome.requestId = requestId;
             res.writeHead(statusCode, callerResponseHeaders(responseHeaders));
-            // Send the headers now: a stream's caller should not wait for the first token to learn the status.
-            res.flushHeaders();
+            // A stream's caller learns the status at once, before the first token; any other answer's
+            // headers leave with its first bytes, in one write instead of two.
+            if (contentType?.startsWith("text/event-stream")) res.flushHeaders();
           },
           onResponseData(c, chunk) {
             outcome.bytes += chunk.length;

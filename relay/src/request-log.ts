@@ -21,7 +21,7 @@ export type RequestLogger = (entry: RequestLogEntry) => void;
 
 /** Formats an entry as one human-readable line, e.g. `10:31:02 192.168.1.31 POST /v1/chat/completions gpt-4.1-mini 200 812 ms 4.1 kB`. */
 export function formatRequestLine(entry: RequestLogEntry): string {
-  const time = entry.time.toTimeString().slice(0, 8);
+  const time = clockTime(entry.time);
   const size = entry.bytes < 1000 ? `${entry.bytes} B` : `${(entry.bytes / 1000).toFixed(1)} kB`;
   // A key pasted into a URL by mistake must not reach the log: key- and token-like segments are cut short.
   const path = entry.path.replace(/\b(sk|psr)([-_])[\w-]{4,}/g, "$1$2…");
@@ -35,7 +35,33 @@ export function formatRequestLine(entry: RequestLogEntry): string {
   return parts.join(" ");
 }
 
-/** A logger writing one line per request to `write` (stdout by default). */
-export function lineLogger(write: (line: string) => void = (line) => process.stdout.write(line + "\n")): RequestLogger {
-  return (entry) => write(formatRequestLine(entry));
+let clockSecond = -1;
+let clockText = "";
+
+/** `HH:MM:SS` in local time; computed once a second, since `toTimeString` costs microseconds per call. */
+function clockTime(time: Date): string {
+  const second = Math.floor(time.getTime() / 1000);
+  if (second !== clockSecond) {
+    clockSecond = second;
+    clockText = time.toTimeString().slice(0, 8);
+  }
+  return clockText;
+}
+
+/**
+ * A logger writing one line per request to `write` (stdout by default). Lines are gathered and written
+ * once per turn of the event loop: stdout to a file or a pipe is a synchronous write, which would
+ * otherwise cost every request tens of microseconds under load.
+ */
+export function lineLogger(write: (text: string) => void = (text) => process.stdout.write(text)): RequestLogger {
+  let pending = "";
+  const flush = () => {
+    const text = pending;
+    pending = "";
+    write(text);
+  };
+  return (entry) => {
+    if (!pending) setImmediate(flush);
+    pending += formatRequestLine(entry) + "\n";
+  };
 }
