@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { hostPort, lanAddresses } from "../addresses.js";
@@ -140,6 +141,8 @@ Node (openai, with undici):
   const client = new OpenAI({ baseURL: "${baseURL}", defaultHeaders: { "X-Passerelle-Token": TOKEN }, fetch, fetchOptions: { dispatcher } });
 
 Apps that only take a base URL and an API key: give them the API key
-  ${"psr_…"}.<your OpenAI key>   (this token, a dot, then your key: the relay checks the token and sends only your key on)
+  psr_….<your OpenAI key>   (this token, a dot, then your key: the relay checks the token and sends only your key on)
+  Such apps check certificates against the system's store: add the certificate file there as trusted, and use
+  https://${hostname().split(".")[0]}.local:<port>/v1 (a name the certificate carries) as the base URL.
 `;
 }

@@ -1,5 +1,6 @@
 import { randomBytes, webcrypto, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { relayIdFromFingerprint } from "./pairing-code.js";
 import { ensureHome, writePrivateFile } from "./home.js";
@@ -51,6 +52,14 @@ export async function createCertificate(
     notAfter: new Date(Date.now() + 30 * 365 * 86_400_000),
     signingAlgorithm: algorithm,
     keys,
+    // Clients pin the certificate itself; these names only help apps that trust it through the system's store.
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: "dns", value: "localhost" },
+        { type: "dns", value: `${hostname().split(".")[0]}.local` },
+        { type: "ip", value: "127.0.0.1" },
+      ]),
+    ],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey)).toString("base64");
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;

@@ -109,3 +109,13 @@ describe("plain HTTP is for development on this PC only", () => {
     expect(argv("--insecure-http", "--host", "0.0.0.0", "--force-insecure-http").host).toBe("0.0.0.0");
   });
 });
+
+describe("names in the certificate", () => {
+  it("lets apps that trust it through the system's store reach the relay as localhost or <pc>.local", async () => {
+    const { hostname } = await import("node:os");
+    const cert = new X509Certificate(relay.certificatePem);
+    expect(cert.subjectAltName).toContain("DNS:localhost");
+    expect(cert.subjectAltName).toContain(`DNS:${hostname().split(".")[0]}.local`);
+    expect(cert.checkHost("localhost")).toBe("localhost");
+  });
+});
