@@ -1,19 +1,28 @@
 // @vitest-environment happy-dom
 import { cleanup } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, metadata, renderCommand, runAction, waitUntilLoaded } from "../test/render";
+import { PAIRED_RELAY_KEY } from "./api/connection";
 import Ask from "./ask";
+
+// The mDNS lookup by id, faked: the tests say where (or whether) the relay is found again.
+const discovery = vi.hoisted(() => ({ relocateRelay: vi.fn() }));
+vi.mock("./api/discovery", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./api/discovery")>()),
+  relocateRelay: discovery.relocateRelay,
+}));
 
 const server = new FakeOpenAIServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
   server.requests.length = 0;
+  discovery.relocateRelay.mockReset();
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["**Paris** is", " the capital", " of France."]);
 });
 afterEach(cleanup);
@@ -33,6 +42,7 @@ describe("Ask", () => {
 
     const [request] = server.chatRequests;
     expect(request.headers.authorization).toBe("Bearer sk-test-key");
+    expect(request.headers["x-passerelle-token"]).toBe(TEST_DEVICE_TOKEN);
     expect(request.body).toMatchObject({
       model: "gpt-4.1-mini",
       stream: true,
@@ -75,13 +85,73 @@ describe("Ask", () => {
     expect(markdown()).toContain("API key refused by OpenAI");
   });
 
-  it("says the relay is not running when nothing listens at the address", async () => {
-    raycast.preferences.relayAddress = `127.0.0.1:${await closedPort()}`;
+  it("says, in one toast, that this Mac is not paired, and opens Connect to Relay", async () => {
+    raycast.storage.delete(PAIRED_RELAY_KEY);
     ask("Capital?");
     await waitUntilLoaded();
     expect(raycast.toasts).toHaveLength(1);
-    expect(raycast.toasts[0]).toMatchObject({ style: "failure", title: expect.stringMatching(/^Relay not running/) });
-    expect(raycast.toasts[0].message).toMatch(/Start the relay/);
-    expect(raycast.toasts[0].primaryAction?.title).toBe("Copy Error");
+    expect(raycast.toasts[0]).toMatchObject({
+      style: "failure",
+      title: "This Mac is not paired with a relay yet",
+      message:
+        "Run Connect to Relay in Raycast, and on the PC press p in the relay's window or run `npx passerelle pair`.",
+    });
+    expect(raycast.toasts[0].secondaryAction?.title).toBe("Copy Error");
+    raycast.toasts[0].primaryAction?.onAction(raycast.toasts[0]);
+    expect(raycast.launched).toEqual([{ name: "connect-to-relay", type: "userInitiated" }]);
+    expect(server.requests).toHaveLength(0);
+    expect([...raycast.storage.keys()]).toEqual([]); // nothing kept in History either
+  });
+
+  it("finds the relay again by id when its address stopped answering, answers from there, and keeps it", async () => {
+    const stale = server.pair(`127.0.0.1:${await closedPort()}`);
+    discovery.relocateRelay.mockImplementation(async (paired: typeof stale) => ({
+      ...paired,
+      address: `https://${server.address}`,
+    }));
+    ask("Capital?");
+    await waitUntilLoaded();
+    expect(markdown()).toBe("**Paris** is the capital of France.");
+    expect(raycast.toasts).toHaveLength(0);
+    expect(discovery.relocateRelay).toHaveBeenCalledWith(
+      expect.objectContaining({ relayId: stale.relayId, address: stale.address }),
+      expect.objectContaining({ timeoutMs: expect.any(Number) }),
+    );
+    expect(server.chatRequests).toHaveLength(1);
+    expect(server.chatRequests[0].headers["x-passerelle-token"]).toBe(TEST_DEVICE_TOKEN);
+    expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual({
+      ...stale,
+      address: `https://${server.address}`,
+    });
+  });
+
+  it("says what to check, in one toast with Connect to Relay, when the relay is not found again", async () => {
+    const stale = server.pair(`127.0.0.1:${await closedPort()}`);
+    discovery.relocateRelay.mockResolvedValue(undefined);
+    ask("Capital?");
+    await waitUntilLoaded();
+    expect(raycast.toasts).toHaveLength(1);
+    expect(raycast.toasts[0]).toMatchObject({ style: "failure", title: `Relay not running (${stale.address})` });
+    expect(raycast.toasts[0].message).toMatch(/same Wi-Fi.*relay started.*npx passerelle setup.*Connect to Relay/);
+    expect(raycast.toasts[0].primaryAction?.title).toBe("Connect to Relay");
+    expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual(stale);
+  });
+
+  it("refuses a relay whose certificate is not the paired one, without looking elsewhere", async () => {
+    const other = await new FakeOpenAIServer().start();
+    try {
+      const impostor = other.pairedRelay(server.address); // the address of one, the certificate of another
+      raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify(impostor));
+      ask("Capital?");
+      await waitUntilLoaded();
+      expect(raycast.toasts).toHaveLength(1);
+      expect(raycast.toasts[0]).toMatchObject({ title: "Relay certificate does not match" });
+      expect(raycast.toasts[0].message).toMatch(/pair again with Connect to Relay/);
+      expect(raycast.toasts[0].primaryAction?.title).toBe("Connect to Relay");
+      expect(discovery.relocateRelay).not.toHaveBeenCalled();
+      expect(server.chatRequests).toHaveLength(0);
+    } finally {
+      await other.stop();
+    }
   });
 });

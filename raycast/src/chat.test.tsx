@@ -13,7 +13,7 @@ afterAll(() => server.stop());
 let answers: string[][] = [];
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
   server.requests.length = 0;
   answers = [
     ["Rome is", " the capital."],

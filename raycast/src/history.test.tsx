@@ -14,7 +14,7 @@ beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
   server.requests.length = 0;
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["A complete", " answer."]);
 });

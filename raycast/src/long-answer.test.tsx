@@ -13,7 +13,7 @@ beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
 });
 afterEach(cleanup);
 

@@ -4,14 +4,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
+import { PAIRED_RELAY_KEY } from "./api/connection";
 import Ask from "./ask";
+import { ModelPicker } from "./components/model-picker";
 
 const server = new FakeOpenAIServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
   server.requests.length = 0;
   server.models = ["whisper-1", "gpt-4.1-mini", "llama3.2:3b", "gpt-4o", "text-embedding-3-small"];
   server.onChat = (request, res) =>
@@ -43,5 +45,14 @@ describe("Try Another Model", () => {
     await screen.findByRole("listitem", { name: "gpt-4o" });
     expect(server.requests.filter((request) => request.url === "/v1/models").length).toBe(modelCalls);
     expect(modelCalls).toBe(1);
+  });
+
+  it("says this Mac is not paired, and offers Connect to Relay, instead of a list", async () => {
+    raycast.storage.delete(PAIRED_RELAY_KEY);
+    renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
+    expect(await screen.findByText("This Mac is not paired with a relay yet")).toBeTruthy();
+    await runAction("Connect to Relay");
+    expect(raycast.launched).toEqual([{ name: "connect-to-relay", type: "userInitiated" }]);
+    expect(server.requests).toHaveLength(0);
   });
 });

@@ -1,48 +1,85 @@
 // @vitest-environment happy-dom
 import { cleanup, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, waitUntilLoaded } from "../test/render";
+import { PAIRED_RELAY_KEY } from "./api/connection";
 import RelayStatus from "./relay-status";
+
+const discovery = vi.hoisted(() => ({ relocateRelay: vi.fn() }));
+vi.mock("./api/discovery", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./api/discovery")>()),
+  relocateRelay: discovery.relocateRelay,
+}));
 
 const server = new FakeOpenAIServer();
 beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
+  server.requests.length = 0;
+  discovery.relocateRelay.mockReset();
 });
 afterEach(cleanup);
 
 describe("Relay Status", () => {
-  it("shows that the relay answers, its latency and version", async () => {
+  it("asks the paired relay, over its pinned certificate and with the device token, and shows latency and version", async () => {
     renderCommand(<RelayStatus />);
     await waitUntilLoaded();
     expect(screen.getByText(/^Relay answering in \d+ ms/)).toBeTruthy();
     expect(screen.getByText("Version 0.1.0")).toBeTruthy();
     expect(server.requests.at(-1)?.url).toBe("/health");
+    expect(server.requests.at(-1)?.headers["x-passerelle-token"]).toBe(TEST_DEVICE_TOKEN);
   });
 
-  it("says what is wrong when nothing answers", async () => {
-    raycast.preferences.relayAddress = `127.0.0.1:${await closedPort()}`;
+  it("shows Not paired, and what to do, when this Mac has not paired", async () => {
+    raycast.storage.delete(PAIRED_RELAY_KEY);
+    renderCommand(<RelayStatus />);
+    await waitUntilLoaded();
+    expect(screen.getByText("Not paired")).toBeTruthy();
+    expect(screen.getByText(/Run Connect to Relay in Raycast/)).toBeTruthy();
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("finds the relay again by id when its address stopped answering", async () => {
+    server.pair(`127.0.0.1:${await closedPort()}`);
+    discovery.relocateRelay.mockImplementation(async (paired: object) => ({
+      ...paired,
+      address: `https://${server.address}`,
+    }));
+    renderCommand(<RelayStatus />);
+    await waitUntilLoaded();
+    expect(screen.getByText(/^Relay answering in \d+ ms/)).toBeTruthy();
+    expect(screen.getByText(`https://${server.address}`, { exact: false })).toBeTruthy();
+    expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY))).address).toBe(`https://${server.address}`);
+  });
+
+  it("says what is wrong when nothing answers and the relay is not found again", async () => {
+    server.pair(`127.0.0.1:${await closedPort()}`);
+    discovery.relocateRelay.mockResolvedValue(undefined);
     renderCommand(<RelayStatus />);
     await waitUntilLoaded();
     expect(screen.getByText(/^Relay not running/)).toBeTruthy();
-    expect(screen.getByText(/Start the relay/)).toBeTruthy();
+    expect(screen.getByText(/npx passerelle setup/)).toBeTruthy();
+    expect(discovery.relocateRelay).toHaveBeenCalledTimes(1);
   });
 
-  it("opens Ask and Chat", async () => {
+  it("opens Ask, Chat and Connect to Relay", async () => {
     renderCommand(<RelayStatus />);
     await waitUntilLoaded();
     await runAction("Ask");
     await runAction("Chat");
+    await runAction("Connect to Relay…");
     await waitFor(() =>
       expect(raycast.launched).toEqual([
         { name: "ask", type: "userInitiated" },
         { name: "chat", type: "userInitiated" },
+        { name: "connect-to-relay", type: "userInitiated" },
       ]),
     );
+    expect(raycast.openedPreferences).toBe(0);
   });
 });

@@ -12,7 +12,7 @@ beforeAll(() => server.start());
 afterAll(() => server.stop());
 beforeEach(() => {
   raycast.reset();
-  raycast.preferences.relayAddress = server.address;
+  server.pair();
   raycast.preferences.transformModel = "gpt-4.1-nano";
   server.requests.length = 0;
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["Je suis ", "allé au marché."]);

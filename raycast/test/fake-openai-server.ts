@@ -1,6 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { PAIRED_RELAY_KEY } from "../src/api/connection";
+import { makeSelfSignedCertificate, type TestCertificate } from "./certificates";
 import { sseAnswer } from "./fake-openai";
+import { raycast } from "./raycast-api-double";
 
 /** A request the fake relay received. */
 export interface ReceivedRequest {
@@ -12,18 +16,27 @@ export interface ReceivedRequest {
 
 type ChatHandler = (request: ReceivedRequest, res: ServerResponse) => void | Promise<void>;
 
-/** A local OpenAI-compatible server (what the relay looks like to the extension), speaking the exact wire format. */
+/** The device token the fake relay's paired record carries (not checked by the fake; tests read what arrived). */
+export const TEST_DEVICE_TOKEN = "psr_test_device_token";
+
+/**
+ * A local OpenAI-compatible server over TLS with its own self-signed certificate (what the relay looks like to
+ * the extension), speaking the exact wire format.
+ */
 export class FakeOpenAIServer {
   readonly requests: ReceivedRequest[] = [];
   models = ["gpt-4.1-mini", "gpt-4o", "llama3.2:3b"];
   onChat: ChatHandler = (_request, res) => FakeOpenAIServer.stream(res, ["Hello", " from", " the relay."]);
   private server: Server | undefined;
 
-  /** `host:port` to type as the relay address. */
+  /** `host:port` where it listens. */
   address = "";
+  certificate: TestCertificate | undefined;
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.certificate = await makeSelfSignedCertificate(`passerelle-fake-relay-${process.pid}-${Date.now()}`);
+    const { certPem: cert, keyPem: key } = this.certificate;
+    this.server = createServer({ cert, key, minVersion: "TLSv1.3" }, (req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.address = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -32,6 +45,26 @@ export class FakeOpenAIServer {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** What Connect to Relay would store after pairing with this server (pinned to its certificate). */
+  pairedRelay(address = this.address) {
+    if (!this.certificate) throw new Error("start() the server first");
+    return {
+      relayId: "008j4ct4ank7",
+      address: `https://${address}`,
+      scheme: "https" as const,
+      certificatePem: this.certificate.certPem,
+      fingerprint256: this.certificate.fingerprint256,
+      deviceToken: TEST_DEVICE_TOKEN,
+    };
+  }
+
+  /** Pairs the extension with this server, as Connect to Relay would (optionally as if it were at `address`). */
+  pair(address = this.address) {
+    const paired = this.pairedRelay(address);
+    raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify(paired));
+    return paired;
   }
 
   /** Writes a whole streamed answer. */

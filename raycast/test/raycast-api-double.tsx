@@ -22,10 +22,7 @@ interface ToastRecord {
 
 function freshState() {
   return {
-    preferences: { apiKey: "sk-test-key", relayAddress: "127.0.0.1:8787", model: "gpt-4.1-mini" } as Record<
-      string,
-      unknown
-    >,
+    preferences: { apiKey: "sk-test-key", model: "gpt-4.1-mini" } as Record<string, unknown>,
     /** What getSelectedText resolves to, or the error it rejects with. */
     selection: new Error("Unable to get selected text from frontmost application") as string | Error,
     clipboard: undefined as string | undefined,

@@ -1,48 +1,61 @@
 import { getPreferenceValues, LocalStorage } from "@raycast/api";
 import { relocateRelay } from "./discovery";
-import type { RelayConnection } from "./relay-client";
+import { NotPairedError, type RelayConnection } from "./relay-client";
+import { withRelocation } from "./relocation";
 
-/** LocalStorage key where pairing stores the paired relay (a JSON {@link RelayConnection}). */
+/** LocalStorage key where pairing stores the paired relay (a JSON {@link PairedConnection}). */
 export const PAIRED_RELAY_KEY = "paired-relay";
 
-/** The one place that decides which relay the extension talks to: the paired one, else the typed address. */
-export async function getRelayConnection(): Promise<RelayConnection> {
-  const stored = await LocalStorage.getItem<string>(PAIRED_RELAY_KEY);
-  if (typeof stored === "string") {
-    const paired = parsePairedRelay(stored);
-    if (paired) return paired;
-  }
-  const { relayAddress } = getPreferenceValues<Preferences>();
-  return { address: relayAddress ?? "", scheme: "http" };
+/** The relay this Mac paired with: pinned TLS and a device token; its id finds it again when its address changes. */
+export interface PairedConnection extends RelayConnection {
+  scheme: "https";
+  certificatePem: string;
+  deviceToken: string;
+  relayId?: string;
 }
 
-/** Stores the relay that pairing agreed on; {@link getRelayConnection} prefers it from then on. */
+/** The one place that decides which relay the extension talks to: the paired one. Throws {@link NotPairedError}. */
+export async function getRelayConnection(): Promise<PairedConnection> {
+  const stored = await LocalStorage.getItem<string>(PAIRED_RELAY_KEY);
+  const paired = typeof stored === "string" ? parsePairedRelay(stored) : undefined;
+  if (!paired) throw new NotPairedError();
+  return paired;
+}
+
+/** Stores the relay that pairing agreed on (or its new address); {@link getRelayConnection} returns it from then on. */
 export async function savePairedRelay(connection: RelayConnection): Promise<void> {
   await LocalStorage.setItem(PAIRED_RELAY_KEY, JSON.stringify(connection));
 }
 
 /**
- * When the paired relay stops answering at its stored address (the PC changed network), finds it
- * again on mDNS by its id and stores the new address. The pinned certificate still guards it.
- * Undefined when nothing is paired or the relay is not found.
+ * Looks the paired relay up again on mDNS by its id (the PC changed network). Undefined when it has no id or
+ * is not found in time. Stores nothing: {@link withPairedRelay} keeps the address once the relay answered there.
  */
-export async function relocatePairedRelay(timeoutMs = 4_000): Promise<RelayConnection | undefined> {
-  const stored = await LocalStorage.getItem<string>(PAIRED_RELAY_KEY);
-  if (typeof stored !== "string") return undefined;
-  let paired: RelayConnection & { relayId?: unknown };
-  try {
-    paired = JSON.parse(stored) as RelayConnection & { relayId?: unknown };
-  } catch {
-    return undefined;
-  }
-  if (typeof paired.relayId !== "string") return undefined;
-  const moved = await relocateRelay({ ...paired, relayId: paired.relayId }, { timeoutMs });
-  if (!moved) return undefined;
-  await LocalStorage.setItem(PAIRED_RELAY_KEY, JSON.stringify(moved));
-  return parsePairedRelay(JSON.stringify(moved));
+export async function relocatePairedRelay(
+  paired: PairedConnection,
+  timeoutMs = 4_000,
+): Promise<PairedConnection | undefined> {
+  if (!paired.relayId) return undefined;
+  return relocateRelay({ ...paired, relayId: paired.relayId }, { timeoutMs });
 }
 
-/** Forgets the paired relay; the typed address is used again. */
+/**
+ * Runs a request to the paired relay; if its address stopped answering, finds the relay again by id and
+ * runs the request once more at its new address, which is then stored. See {@link withRelocation}.
+ */
+export function withPairedRelay<T>(
+  connection: PairedConnection,
+  run: (connection: PairedConnection) => Promise<T>,
+  options: { signal?: AbortSignal; canRetry?: () => boolean } = {},
+): Promise<T> {
+  return withRelocation(connection, run, {
+    ...options,
+    relocate: (paired) => relocatePairedRelay(paired),
+    save: savePairedRelay,
+  });
+}
+
+/** Forgets the paired relay: every command then says to run Connect to Relay. */
 export async function forgetPairedRelay(): Promise<void> {
   await LocalStorage.removeItem(PAIRED_RELAY_KEY);
 }
@@ -52,16 +65,19 @@ export function getApiKey(): string {
   return getPreferenceValues<Preferences>().apiKey;
 }
 
-function parsePairedRelay(text: string): RelayConnection | undefined {
+/** A stored pairing, or undefined when it is missing a part needed to reach the relay safely. */
+function parsePairedRelay(text: string): PairedConnection | undefined {
   try {
-    const value = JSON.parse(text) as Partial<RelayConnection>;
-    if (typeof value.address !== "string" || (value.scheme !== "http" && value.scheme !== "https")) return undefined;
+    const value = JSON.parse(text) as Partial<PairedConnection>;
+    if (typeof value.address !== "string" || !value.address || value.scheme !== "https") return undefined;
+    if (typeof value.certificatePem !== "string" || typeof value.deviceToken !== "string") return undefined;
     return {
       address: value.address,
-      scheme: value.scheme,
-      certificatePem: typeof value.certificatePem === "string" ? value.certificatePem : undefined,
+      scheme: "https",
+      certificatePem: value.certificatePem,
       fingerprint256: typeof value.fingerprint256 === "string" ? value.fingerprint256 : undefined,
-      deviceToken: typeof value.deviceToken === "string" ? value.deviceToken : undefined,
+      deviceToken: value.deviceToken,
+      relayId: typeof value.relayId === "string" ? value.relayId : undefined,
     };
   } catch {
     return undefined;

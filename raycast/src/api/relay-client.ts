@@ -25,6 +25,27 @@ export class PinMismatchError extends Error {
   }
 }
 
+/** Nothing is paired: no relay to talk to until Connect to Relay has run. */
+export class NotPairedError extends Error {
+  readonly code = "PASSERELLE_NOT_PAIRED";
+  constructor() {
+    super("This Mac is not paired with a relay yet.");
+    this.name = "NotPairedError";
+  }
+}
+
+/** The paired relay did not answer at its address, and was not found again on this network. `cause` says why. */
+export class RelayUnreachableError extends Error {
+  readonly code = "PASSERELLE_RELAY_UNREACHABLE";
+  constructor(
+    readonly address: string,
+    options: { cause: unknown },
+  ) {
+    super(`The relay does not answer at ${address} and was not found again on this network.`, options);
+    this.name = "RelayUnreachableError";
+  }
+}
+
 export const DEVICE_TOKEN_HEADER = "X-Passerelle-Token";
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

@@ -1,7 +1,15 @@
-import { Clipboard, openExtensionPreferences, showToast, Toast } from "@raycast/api";
-import { describeFailure, type FailureDescription } from "../helpers/errors";
+import { Clipboard, launchCommand, LaunchType, openExtensionPreferences, showToast, Toast } from "@raycast/api";
+import { describeFailure, type FailureDescription, type FailureFix } from "../helpers/errors";
 
-/** Shows one failure toast with what to do next, "Copy Error", and "Open Preferences" when that is the fix. */
+const FIXES: Record<FailureFix, { title: string; onAction: () => void }> = {
+  preferences: { title: "Open Preferences", onAction: () => void openExtensionPreferences() },
+  "connect-to-relay": {
+    title: "Connect to Relay",
+    onAction: () => void launchCommand({ name: "connect-to-relay", type: LaunchType.UserInitiated }),
+  },
+};
+
+/** Shows one failure toast with what to do next, "Copy Error", and the action that fixes it when there is one. */
 export async function showFailure(
   error: unknown,
   context: { model?: string; address?: string } = {},
@@ -18,10 +26,8 @@ export async function showFailure(
     style: Toast.Style.Failure,
     title: failure.title,
     message: failure.message,
-    primaryAction: failure.fixInPreferences
-      ? { title: "Open Preferences", onAction: () => void openExtensionPreferences() }
-      : copyError,
-    secondaryAction: failure.fixInPreferences ? copyError : undefined,
+    primaryAction: failure.fix ? FIXES[failure.fix] : copyError,
+    secondaryAction: failure.fix ? copyError : undefined,
   });
   return failure;
 }

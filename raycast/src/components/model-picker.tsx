@@ -1,4 +1,4 @@
-import { Action, ActionPanel, Icon, List, useNavigation } from "@raycast/api";
+import { Action, ActionPanel, Icon, launchCommand, LaunchType, List, useNavigation } from "@raycast/api";
 import { useState } from "react";
 import { describeFailure } from "../helpers/errors";
 import { useModels } from "../hooks/use-models";
@@ -9,6 +9,7 @@ export function ModelPicker(props: { current: string; onPick: (model: string) =>
   const [search, setSearch] = useState("");
   const { pop } = useNavigation();
   const typed = search.trim();
+  const failure = error === undefined ? undefined : describeFailure(error);
   const choose = (model: string) => {
     props.onPick(model);
     pop();
@@ -21,11 +22,22 @@ export function ModelPicker(props: { current: string; onPick: (model: string) =>
       searchBarPlaceholder="Search models or type a name…"
       onSearchTextChange={setSearch}
     >
-      {error !== undefined && models.length === 0 ? (
+      {failure && models.length === 0 ? (
         <List.EmptyView
           icon={Icon.Warning}
-          title={describeFailure(error).title}
-          description={describeFailure(error).message}
+          title={failure.title}
+          description={failure.message}
+          actions={
+            failure.fix === "connect-to-relay" ? (
+              <ActionPanel>
+                <Action
+                  title="Connect to Relay"
+                  icon={Icon.Plug}
+                  onAction={() => launchCommand({ name: "connect-to-relay", type: LaunchType.UserInitiated })}
+                />
+              </ActionPanel>
+            ) : undefined
+          }
         />
       ) : null}
       {models.map((model) => (

@@ -2,8 +2,8 @@ import { APIConnectionError, APIUserAbortError } from "openai";
 import { describe, expect, it } from "vitest";
 import { errorResponse, fakeFetch } from "../../test/fake-openai";
 import { closedPort } from "../../test/ports";
-import { createRelayClient, PinMismatchError } from "../api/relay-client";
-import { describeFailure, isCancellation, redactSecrets } from "./errors";
+import { createRelayClient, NotPairedError, PinMismatchError, RelayUnreachableError } from "../api/relay-client";
+import { describeFailure, isCancellation, isRelayUnreachable, redactSecrets } from "./errors";
 import { parseRelayAddress } from "./relay-address";
 
 /** The error the official client raises for this response. */
@@ -33,7 +33,7 @@ describe("describeFailure", () => {
     const failure = describeFailure(error);
     expect(failure.title).toBe("API key refused by OpenAI");
     expect(failure.message).toMatch(/preferences/);
-    expect(failure.fixInPreferences).toBe(true);
+    expect(failure.fix).toBe("preferences");
     expect(failure.detail).not.toContain("sk-test-1");
   });
 
@@ -124,8 +124,35 @@ describe("describeFailure", () => {
 
   it("explains a refused certificate or pin", () => {
     const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
-    expect(describeFailure(pin).title).toBe("Relay certificate refused");
-    expect(describeFailure(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT")).title).toBe("Relay certificate refused");
+    expect(describeFailure(pin)).toMatchObject({
+      title: "Relay certificate does not match",
+      message: expect.stringMatching(/pair again with Connect to Relay/),
+      fix: "connect-to-relay",
+    });
+    expect(describeFailure(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT")).title).toBe(
+      "Relay certificate does not match",
+    );
+  });
+
+  it("says how to pair when this Mac is not paired, with Connect to Relay as the fix", () => {
+    expect(describeFailure(new NotPairedError())).toMatchObject({
+      title: "This Mac is not paired with a relay yet",
+      message:
+        "Run Connect to Relay in Raycast, and on the PC press p in the relay's window or run `npx passerelle pair`.",
+      fix: "connect-to-relay",
+    });
+  });
+
+  it("lists what to check when the paired relay is neither at its address nor found again", () => {
+    const error = new RelayUnreachableError("https://10.0.0.2:8787", { cause: connectionError("EHOSTUNREACH") });
+    const failure = describeFailure(error);
+    expect(failure.title).toBe("PC not reachable (https://10.0.0.2:8787)");
+    expect(failure.message).toMatch(/same Wi-Fi/);
+    expect(failure.message).toMatch(/relay started/);
+    expect(failure.message).toContain("`npx passerelle setup`");
+    expect(failure.message).toMatch(/address changed.*Connect to Relay/);
+    expect(failure.fix).toBe("connect-to-relay");
+    expect(failure.detail).toContain("EHOSTUNREACH");
   });
 
   it("passes on the address error's own words", () => {
@@ -135,7 +162,43 @@ describe("describeFailure", () => {
     } catch (caught) {
       error = caught;
     }
-    expect(describeFailure(error)).toMatchObject({ title: "Relay address not usable", fixInPreferences: true });
+    expect(describeFailure(error)).toMatchObject({ title: "Relay address not usable", fix: "connect-to-relay" });
+  });
+});
+
+describe("isRelayUnreachable", () => {
+  it.each(["ECONNREFUSED", "EHOSTUNREACH", "ETIMEDOUT", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])(
+    "is true for %s in the cause chain of the client's connection error",
+    (code) => {
+      expect(isRelayUnreachable(connectionError(code))).toBe(true);
+    },
+  );
+
+  it("is false for a certificate or pin error, even next to a connection code", () => {
+    const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+    expect(isRelayUnreachable(pin)).toBe(false);
+    expect(isRelayUnreachable(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT"))).toBe(false);
+    const both = new APIConnectionError({
+      cause: new AggregateError([
+        Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+        new PinMismatchError(),
+      ]),
+    });
+    expect(isRelayUnreachable(both)).toBe(false);
+  });
+
+  it("is false for answers, cancellations and codes that do not mean the relay moved", async () => {
+    expect(isRelayUnreachable(await errorFor(new Response("Not Found", { status: 404 })))).toBe(false);
+    expect(isRelayUnreachable(new APIUserAbortError())).toBe(false);
+    expect(isRelayUnreachable(connectionError("ECONNRESET"))).toBe(false);
+    expect(isRelayUnreachable(new Error("ECONNREFUSED"))).toBe(false);
+  });
+
+  it("is true for a refused connection from a real socket", async () => {
+    const client = createRelayClient({ address: `127.0.0.1:${await closedPort()}`, scheme: "http" }, "sk-test-1", {
+      maxRetries: 0,
+    });
+    expect(isRelayUnreachable(await client.models.list().catch((caught: unknown) => caught))).toBe(true);
   });
 });
 

@@ -10,14 +10,18 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from "openai";
+import { NotPairedError, RelayUnreachableError } from "../api/relay-client";
 import { RelayAddressError } from "./relay-address";
+
+/** Where a failure is fixed: the extension's preferences (key, model), or pairing (Connect to Relay). */
+export type FailureFix = "preferences" | "connect-to-relay";
 
 /** What to tell a person about a failure, and what they can do about it. */
 export interface FailureDescription {
   title: string;
   message: string;
-  /** The failure is fixed in the extension's preferences (key, address, model). */
-  fixInPreferences: boolean;
+  /** The action that fixes it, when there is one. */
+  fix?: FailureFix;
   /** Technical text for "Copy Error", with anything looking like a key masked. */
   detail: string;
 }
@@ -40,7 +44,7 @@ const CONNECTION_ADVICE: Record<string, { title: string; message: string }> = {
   },
   ECONNRESET: {
     title: "Relay closed the connection",
-    message: "Check that the address uses the relay's scheme (http or https) and that the relay is running.",
+    message: "The relay may have restarted: try again. If it keeps happening, pair again with Connect to Relay.",
   },
   EHOSTUNREACH: {
     title: "PC not reachable",
@@ -56,18 +60,19 @@ const CONNECTION_ADVICE: Record<string, { title: string; message: string }> = {
   },
   ENOTFOUND: {
     title: "Relay name not found",
-    message: "The Mac cannot find that name on the network. Type the PC's IP address instead (the relay prints it).",
+    message:
+      "The Mac cannot find that name on the network. Run Connect to Relay and type the PC's IP address instead (the relay prints it).",
   },
   EPROTO: {
     title: "Secure connection failed",
-    message: "The relay and the extension disagree on http or https. Check the relay address.",
+    message: "Something at this address does not speak the relay's TLS. Pair again with Connect to Relay.",
   },
 };
 CONNECTION_ADVICE.UND_ERR_CONNECT_TIMEOUT = CONNECTION_ADVICE.ETIMEDOUT;
 CONNECTION_ADVICE.EAI_AGAIN = CONNECTION_ADVICE.ENOTFOUND;
 CONNECTION_ADVICE.UND_ERR_SOCKET = CONNECTION_ADVICE.ECONNRESET;
 
-const CERTIFICATE_CODES = new Set([
+const CERTIFICATE_CODES = new Set<string>([
   "PASSERELLE_PIN_MISMATCH",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -77,7 +82,7 @@ const CERTIFICATE_CODES = new Set([
   "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
 ]);
 
-const RELAY_CODES: Record<string, { title: string; message: string; fixInPreferences?: boolean }> = {
+const RELAY_CODES: Record<string, { title: string; message: string; fix?: FailureFix }> = {
   upstream_unreachable: {
     title: "PC cannot reach OpenAI",
     message: "The relay runs but cannot reach OpenAI. Check the PC's internet connection.",
@@ -89,6 +94,7 @@ const RELAY_CODES: Record<string, { title: string; message: string; fixInPrefere
   device_token_invalid: {
     title: "Mac not paired with this relay",
     message: "The relay does not recognise this Mac any more. Pair again with Connect to Relay.",
+    fix: "connect-to-relay",
   },
   too_many_failures: {
     title: "Relay is pausing",
@@ -99,6 +105,49 @@ const RELAY_CODES: Record<string, { title: string; message: string; fixInPrefere
     message: "The relay has too many requests in flight. Try again in a few seconds.",
   },
 };
+
+// The relay is not (or no longer) at that address: worth looking it up again by id. Never a certificate error.
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "EHOSTDOWN",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+const NOT_PAIRED = {
+  title: "This Mac is not paired with a relay yet",
+  message: "Run Connect to Relay in Raycast, and on the PC press p in the relay's window or run `npx passerelle pair`.",
+  fix: "connect-to-relay" as const,
+};
+
+const CERTIFICATE_REFUSED = {
+  title: "Relay certificate does not match",
+  message:
+    "The relay showed a certificate this Mac did not pair with, so nothing was sent. If you reinstalled the relay, pair again with Connect to Relay; otherwise another machine may be answering.",
+  fix: "connect-to-relay" as const,
+};
+
+function isConnectionFailure(error: unknown): boolean {
+  return error instanceof APIConnectionError || (error instanceof TypeError && error.message === "fetch failed");
+}
+
+/**
+ * True when a request failed because nothing answered at the relay's address (refused, unreachable, timed out
+ * while connecting): the relay may have moved. False for a certificate or pin error, which must stay a refusal.
+ */
+export function isRelayUnreachable(error: unknown): boolean {
+  // The health check's own timeout (AbortSignal.timeout): nothing answered in time.
+  if (error instanceof Error && error.name === "TimeoutError") return true;
+  if (!isConnectionFailure(error) || error instanceof APIConnectionTimeoutError) return false;
+  const codes = causeCodes(error);
+  if (codes.some((code) => CERTIFICATE_CODES.has(code))) return false;
+  return codes.some((code) => UNREACHABLE_CODES.has(code));
+}
 
 /** The `code` of each error in a `cause` chain, outermost first. */
 export function causeCodes(error: unknown): string[] {
@@ -121,48 +170,51 @@ function retryAfter(error: APIError): string {
   return Number.isFinite(seconds) && seconds > 0 ? ` Try again in ${Math.ceil(seconds)} s.` : "";
 }
 
-function describe(error: unknown, context: { model?: string; address?: string }) {
+function describe(error: unknown, context: { model?: string; address?: string }): Omit<FailureDescription, "detail"> {
   const model = context.model ? `"${context.model}"` : "This model";
+  if (error instanceof NotPairedError) return NOT_PAIRED;
   if (error instanceof RelayAddressError) {
-    return { title: "Relay address not usable", message: error.message, fixInPreferences: true };
+    return { title: "Relay address not usable", message: error.message, fix: "connect-to-relay" };
+  }
+  if (error instanceof RelayUnreachableError) {
+    const known = causeCodes(error)
+      .map((code) => CONNECTION_ADVICE[code])
+      .find(Boolean);
+    return {
+      title: `${known?.title ?? "Cannot reach the relay"} (${error.address})`,
+      message:
+        "It was not found on this network either. Are the Mac and the PC on the same Wi-Fi? Is the relay started on the PC? Does the PC's firewall allow it (on the PC: `npx passerelle setup`)? If the PC's address changed and this network hides the relay, run Connect to Relay.",
+      fix: "connect-to-relay",
+    };
   }
   if (error instanceof APIConnectionTimeoutError) {
     return {
       title: "Relay took too long",
       message: "No answer in time. Check that the relay runs on the PC and that both machines share the Wi-Fi.",
-      fixInPreferences: false,
     };
   }
-  if (error instanceof APIConnectionError || (error instanceof TypeError && error.message === "fetch failed")) {
+  if (isConnectionFailure(error)) {
     const codes = causeCodes(error);
-    if (codes.some((code) => CERTIFICATE_CODES.has(code))) {
-      return {
-        title: "Relay certificate refused",
-        message:
-          "The relay showed a certificate this Mac did not pair with. If you reinstalled the relay, pair again; otherwise another machine may be answering.",
-        fixInPreferences: false,
-      };
-    }
+    if (codes.some((code) => CERTIFICATE_CODES.has(code))) return CERTIFICATE_REFUSED;
     const known = codes.map((code) => CONNECTION_ADVICE[code]).find(Boolean);
     const where = context.address ? ` (${context.address})` : "";
-    if (known) return { title: known.title + where, message: known.message, fixInPreferences: false };
+    if (known) return { title: known.title + where, message: known.message };
     return {
       title: `Cannot reach the relay${where}`,
       message: "Are the Mac and the PC on the same Wi-Fi? Is the relay started? Does the PC's firewall allow it?",
-      fixInPreferences: false,
     };
   }
   if (error instanceof APIError) {
     const relay = error.code ? RELAY_CODES[error.code] : undefined;
     if (relay) {
       const wait = error.code === "too_many_failures" ? retryAfter(error) : "";
-      return { title: relay.title, message: relay.message + wait, fixInPreferences: false };
+      return { title: relay.title, message: relay.message + wait };
     }
     if (error instanceof AuthenticationError) {
       return {
         title: "API key refused by OpenAI",
         message: "Check the OpenAI API key in the extension's preferences.",
-        fixInPreferences: true,
+        fix: "preferences",
       };
     }
     if (error instanceof NotFoundError) {
@@ -170,13 +222,13 @@ function describe(error: unknown, context: { model?: string; address?: string })
         return {
           title: "Model unknown",
           message: `${model} does not exist or your key cannot use it. Choose another model.`,
-          fixInPreferences: true,
+          fix: "preferences",
         };
       }
       return {
         title: "Not a relay at this address",
-        message: "Something answered, but not the relay. Check the relay address and port.",
-        fixInPreferences: true,
+        message: "Something answered, but not the relay. Pair again with Connect to Relay.",
+        fix: "connect-to-relay",
       };
     }
     if (error instanceof RateLimitError) {
@@ -184,20 +236,18 @@ function describe(error: unknown, context: { model?: string; address?: string })
         return {
           title: "OpenAI quota exceeded",
           message: "Your OpenAI account has no credit left. Add credit in OpenAI's billing settings, then try again.",
-          fixInPreferences: false,
         };
       }
       return {
         title: "Too many requests",
         message: `OpenAI limits how fast your key can ask.${retryAfter(error) || " Wait a moment and try again."}`,
-        fixInPreferences: false,
       };
     }
     if (error instanceof PermissionDeniedError) {
       return {
         title: "OpenAI refused the request",
         message: `${redactSecrets(error.message)} Check that your key's project may use ${model}.`,
-        fixInPreferences: true,
+        fix: "preferences",
       };
     }
     if (error instanceof BadRequestError) {
@@ -205,22 +255,20 @@ function describe(error: unknown, context: { model?: string; address?: string })
         return {
           title: "Text too long for the model",
           message: `${model} cannot read that much text at once. Shorten it or choose a model with a larger context.`,
-          fixInPreferences: false,
         };
       }
-      return { title: "OpenAI refused the request", message: redactSecrets(error.message), fixInPreferences: false };
+      return { title: "OpenAI refused the request", message: redactSecrets(error.message) };
     }
     if (error instanceof InternalServerError) {
       return {
         title: "OpenAI had a problem",
         message: "The service failed on its side. Try again in a moment.",
-        fixInPreferences: false,
       };
     }
-    return { title: "Request failed", message: redactSecrets(error.message), fixInPreferences: false };
+    return { title: "Request failed", message: redactSecrets(error.message) };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { title: "Something went wrong", message: redactSecrets(message), fixInPreferences: false };
+  return { title: "Something went wrong", message: redactSecrets(message) };
 }
 
 /** Turns any failure into words for a person, with what to do next. The one place errors are explained. */

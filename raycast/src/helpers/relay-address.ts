@@ -23,7 +23,7 @@ const EXAMPLE = "Type it like 192.168.1.20:8787 or my-pc.local:8787.";
  */
 export function parseRelayAddress(input: string, defaultScheme: "http" | "https" = "http"): RelayEndpoint {
   let text = input.trim();
-  if (!text) throw new RelayAddressError(`Set the relay address in the extension's preferences. ${EXAMPLE}`);
+  if (!text) throw new RelayAddressError(`No relay address. ${EXAMPLE}`);
 
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   let scheme: string = defaultScheme;

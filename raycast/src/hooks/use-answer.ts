@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { streamCompletion, type ChatMessage, type TokenUsage } from "../api/completion";
-import { getApiKey, getRelayConnection } from "../api/connection";
+import { getApiKey, getRelayConnection, withPairedRelay } from "../api/connection";
 import { putHistoryEntry, saveHistoryEntry } from "../api/history";
 import { createRelayClient } from "../api/relay-client";
 import { showFailure } from "../components/failure-toast";
@@ -87,15 +87,21 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
     (async () => {
       let address: string | undefined;
       try {
-        const connection = await getRelayConnection();
-        address = connection.address;
-        const client = createRelayClient(connection, getApiKey());
+        const paired = await getRelayConnection();
         await putHistoryEntry(entry);
-        const result = await streamCompletion(
-          client,
-          { model: request.model, messages: request.messages, temperature: request.temperature },
-          (piece) => buffer.append(piece),
-          controller.signal,
+        // If the relay moved, it is found again by id and asked once more, unless part of an answer arrived.
+        const result = await withPairedRelay(
+          paired,
+          (connection) => {
+            address = connection.address;
+            return streamCompletion(
+              createRelayClient(connection, getApiKey()),
+              { model: request.model, messages: request.messages, temperature: request.temperature },
+              (piece) => buffer.append(piece),
+              controller.signal,
+            );
+          },
+          { signal: controller.signal, canRetry: () => !buffer.text },
         );
         buffer.flush();
         const durationMs = Date.now() - started;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { getApiKey, getRelayConnection } from "../api/connection";
+import { getApiKey, getRelayConnection, withPairedRelay } from "../api/connection";
 import { fetchModels, readCachedModels, writeCachedModels } from "../api/models";
 import { createRelayClient } from "../api/relay-client";
 import { isCancellation } from "../helpers/errors";
@@ -15,14 +15,20 @@ export function useModels() {
     const controller = new AbortController();
     (async () => {
       try {
-        const connection = await getRelayConnection();
-        const { baseURL } = parseRelayAddress(connection.address, connection.scheme);
+        const paired = await getRelayConnection();
+        const { baseURL } = parseRelayAddress(paired.address, paired.scheme);
         const cached = await readCachedModels(baseURL);
         if (cached) setModels(cached.ids);
         if (cached?.fresh) return;
-        const ids = await fetchModels(createRelayClient(connection, getApiKey()), controller.signal);
-        await writeCachedModels(baseURL, ids);
-        if (!controller.signal.aborted) setModels(ids);
+        await withPairedRelay(
+          paired,
+          async (connection) => {
+            const ids = await fetchModels(createRelayClient(connection, getApiKey()), controller.signal);
+            await writeCachedModels(parseRelayAddress(connection.address, connection.scheme).baseURL, ids);
+            if (!controller.signal.aborted) setModels(ids);
+          },
+          { signal: controller.signal },
+        );
       } catch (caught) {
         if (!isCancellation(caught)) setError(caught);
       } finally {

@@ -1,10 +1,12 @@
 import { useEffect, useState } from "react";
-import { getRelayConnection } from "../api/connection";
-import { checkRelayHealth } from "../api/relay-client";
+import { getRelayConnection, withPairedRelay } from "../api/connection";
+import { checkRelayHealth, NotPairedError } from "../api/relay-client";
 import { describeFailure, type FailureDescription } from "../helpers/errors";
 
-/** Whether the relay answers `/health`, how fast, and its version. */
+/** Whether the paired relay answers `/health` (pinned TLS, device token), how fast, and its version. */
 export interface RelayStatus {
+  /** False when this Mac has not paired with a relay yet. */
+  paired: boolean;
   address: string;
   ok: boolean;
   version?: string;
@@ -21,12 +23,16 @@ export function useRelayStatus() {
     (async () => {
       let address = "";
       try {
-        const connection = await getRelayConnection();
-        address = connection.address;
-        const health = await checkRelayHealth(connection, { timeoutMs: 4_000 });
-        setStatus({ address, ok: true, version: health.version, latencyMs: health.latencyMs });
+        const paired = await getRelayConnection();
+        address = paired.address;
+        const health = await withPairedRelay(paired, (connection) => {
+          address = connection.address;
+          return checkRelayHealth(connection, { timeoutMs: 4_000 });
+        });
+        setStatus({ paired: true, address, ok: true, version: health.version, latencyMs: health.latencyMs });
       } catch (error) {
-        setStatus({ address, ok: false, failure: describeFailure(error, { address }) });
+        const paired = !(error instanceof NotPairedError);
+        setStatus({ paired, address, ok: false, failure: describeFailure(error, { address }) });
       } finally {
         setIsLoading(false);
       }

@@ -8,7 +8,8 @@
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -19,6 +20,8 @@ import Chat from "../../src/chat";
 import History from "../../src/history";
 import RelayStatus from "../../src/relay-status";
 import TransformSelectedText from "../../src/transform-selected-text";
+import { PAIRED_RELAY_KEY } from "../../src/api/connection";
+import { makeSelfSignedCertificate } from "../certificates";
 import { chunkEvent, usageEvent } from "../fake-openai";
 import { FakeOpenAIServer } from "../fake-openai-server";
 import { raycast } from "../raycast-api-double";
@@ -101,13 +104,16 @@ let server: Server;
 const work = mkdtempSync(join(tmpdir(), "passerelle-pictures-"));
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
+  const certificate = await makeSelfSignedCertificate("passerelle-pictures");
+  fake.certificate = certificate;
+  server = createServer({ cert: certificate.certPem, key: certificate.keyPem }, (req, res) => void handle(req, res));
   await new Promise<void>((resolve) => {
     server.once("error", () => server.listen(0, "127.0.0.1", resolve));
     server.listen(8787, "127.0.0.1", resolve);
   });
   raycast.reset();
-  raycast.preferences.relayAddress = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify(fake.pairedRelay(address)));
   raycast.preferences.model = "gpt-4.1";
   raycast.preferences.transformModel = "gpt-4.1-mini";
 });
