@@ -14,6 +14,7 @@ export interface Target {
 
 export type Job =
   | { kind: "streams"; target: Target; concurrency: number }
+  | { kind: "steady"; target: Target; concurrency: number; durationMs: number; staggerMs: number }
   | { kind: "json"; target: Target; concurrency: number; durationMs: number }
   | { kind: "aborts"; target: Target; count: number }
   | { kind: "hold"; target: Target; concurrency: number }
@@ -94,6 +95,24 @@ async function run(job: Job): Promise<unknown> {
     case "streams": {
       const calls = await Promise.all(Array.from({ length: job.concurrency }, () => call(job.target, STREAM, {})));
       return { ttft: calls.map((c) => c.firstByte ?? NaN), chunks: calls.flatMap((c) => c.chunkLatencies) };
+    }
+    case "steady": {
+      // `concurrency` callers, each starting a new stream as soon as its last one ends, their first starts
+      // spread over `staggerMs`: streams open side by side as in a classroom, not fired in one instant.
+      const ttft: number[] = [];
+      const chunks: number[] = [];
+      const until = performance.now() + job.durationMs;
+      await Promise.all(
+        Array.from({ length: job.concurrency }, async () => {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * job.staggerMs));
+          while (performance.now() < until) {
+            const c = await call(job.target, STREAM, {});
+            ttft.push(c.firstByte ?? NaN);
+            chunks.push(...c.chunkLatencies);
+          }
+        }),
+      );
+      return { ttft, chunks };
     }
     case "json": {
       let done = 0;
