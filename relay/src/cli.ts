@@ -12,11 +12,11 @@ const HELP = `Passerelle relay ${version}: the OpenAI API for the Macs on this n
 Usage: passerelle [options]
 
 Options (each also an environment variable):
-${FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(32)} default: ${f.fallback || "every interface"}`).join("\n")}
-  --verbose              PASSERELLE_VERBOSE=1                 more detail per request
-  --no-mdns              PASSERELLE_MDNS=0                    do not announce the relay on the network
-  --insecure-http        plain HTTP instead of TLS, on loopback only (development)
-  --force-insecure-http  with --insecure-http: allow a network address too (keys readable by the network)
+${FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(32)} ${f.help}`).join("\n")}
+  --verbose              PASSERELLE_VERBOSE=1             more detail per request
+  --no-mdns              PASSERELLE_MDNS=0                do not announce the relay on the network
+  --insecure-http                                         plain HTTP instead of TLS, on loopback only (development)
+  --force-insecure-http                                   with --insecure-http: allow a network address too (keys readable by the network)
   --help, --version
 
 ${SUBCOMMANDS_HELP}`;

@@ -47,6 +47,8 @@ interface Setting<T> {
   flag: string;
   env: string;
   fallback: string;
+  /** What `--help` says of it, default included. */
+  help: string;
   parse: (raw: string, label: string) => T;
 }
 
@@ -99,29 +101,90 @@ const upstream: Setting<URL>["parse"] = (raw, label) => {
 };
 
 const SETTINGS = {
-  port: { flag: "port", env: "PASSERELLE_PORT", fallback: "8787", parse: port },
-  host: { flag: "host", env: "PASSERELLE_HOST", fallback: "", parse: host },
-  upstream: { flag: "upstream", env: "PASSERELLE_UPSTREAM", fallback: "https://api.openai.com/v1", parse: upstream },
-  connectTimeout: { flag: "connect-timeout", env: "PASSERELLE_CONNECT_TIMEOUT", fallback: "10", parse: seconds },
+  port: { flag: "port", env: "PASSERELLE_PORT", fallback: "8787", help: "port to listen on (8787)", parse: port },
+  host: {
+    flag: "host",
+    env: "PASSERELLE_HOST",
+    fallback: "",
+    help: "address to listen on (every interface)",
+    parse: host,
+  },
+  upstream: {
+    flag: "upstream",
+    env: "PASSERELLE_UPSTREAM",
+    fallback: "https://api.openai.com/v1",
+    help: "OpenAI-compatible API to forward to (https://api.openai.com/v1)",
+    parse: upstream,
+  },
+  connectTimeout: {
+    flag: "connect-timeout",
+    env: "PASSERELLE_CONNECT_TIMEOUT",
+    fallback: "10",
+    help: "seconds to connect to the upstream (10)",
+    parse: seconds,
+  },
   firstByteTimeout: {
     flag: "first-byte-timeout",
     env: "PASSERELLE_FIRST_BYTE_TIMEOUT",
     fallback: "600",
+    help: "seconds until the upstream starts answering (600)",
     parse: seconds,
   },
-  idleTimeout: { flag: "idle-timeout", env: "PASSERELLE_IDLE_TIMEOUT", fallback: "300", parse: seconds },
-  headersTimeout: { flag: "headers-timeout", env: "PASSERELLE_HEADERS_TIMEOUT", fallback: "10", parse: seconds },
-  maxBody: { flag: "max-body", env: "PASSERELLE_MAX_BODY_MB", fallback: "50", parse: count(2048) },
-  maxConcurrent: { flag: "max-concurrent", env: "PASSERELLE_MAX_CONCURRENT", fallback: "512", parse: count(100_000) },
-  stopTimeout: { flag: "stop-timeout", env: "PASSERELLE_STOP_TIMEOUT", fallback: "10", parse: seconds },
-  modelsConfig: { flag: "models-config", env: "PASSERELLE_MODELS_CONFIG", fallback: "", parse: path },
-  mdnsInterface: { flag: "mdns-interface", env: "PASSERELLE_MDNS_INTERFACE", fallback: "", parse: host },
+  idleTimeout: {
+    flag: "idle-timeout",
+    env: "PASSERELLE_IDLE_TIMEOUT",
+    fallback: "300",
+    help: "seconds of silence allowed inside an answer (300)",
+    parse: seconds,
+  },
+  headersTimeout: {
+    flag: "headers-timeout",
+    env: "PASSERELLE_HEADERS_TIMEOUT",
+    fallback: "10",
+    help: "seconds a caller has to send its request headers (10)",
+    parse: seconds,
+  },
+  maxBody: {
+    flag: "max-body",
+    env: "PASSERELLE_MAX_BODY_MB",
+    fallback: "50",
+    help: "largest request body, in MB (50)",
+    parse: count(2048),
+  },
+  maxConcurrent: {
+    flag: "max-concurrent",
+    env: "PASSERELLE_MAX_CONCURRENT",
+    fallback: "512",
+    help: "requests handled at once (512)",
+    parse: count(100_000),
+  },
+  stopTimeout: {
+    flag: "stop-timeout",
+    env: "PASSERELLE_STOP_TIMEOUT",
+    fallback: "10",
+    help: "seconds to let answers finish on Ctrl+C (10)",
+    parse: seconds,
+  },
+  modelsConfig: {
+    flag: "models-config",
+    env: "PASSERELLE_MODELS_CONFIG",
+    fallback: "",
+    help: "JSON file routing models to servers on this PC (none)",
+    parse: path,
+  },
+  mdnsInterface: {
+    flag: "mdns-interface",
+    env: "PASSERELLE_MDNS_INTERFACE",
+    fallback: "",
+    help: "network interface to announce the relay on (all)",
+    parse: host,
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 type Values = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["parse"]> };
 
 /** Flags the relay accepts, for `--help` and for the parser. */
-export const FLAGS = Object.values(SETTINGS).map(({ flag, env, fallback }) => ({ flag, env, fallback }));
+export const FLAGS = Object.values(SETTINGS).map(({ flag, env, help }) => ({ flag, env, help }));
 
 /**
  * Reads the configuration from command-line flags, then environment variables, then defaults.
