@@ -1,45 +1,32 @@
 import { request } from "node:https";
 import OpenAI, { APIError } from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
+import { describe, expect, it } from "vitest";
+
 import { startRelayUnderTest, type RelayUnderTest } from "./relay-under-test.js";
+import { useRelayWithFakeUpstream } from "./fixture.js";
 
-let upstream: FakeUpstream;
-let relay: RelayUnderTest;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  relay = await startRelayUnderTest(upstream.baseURL);
-});
-afterAll(async () => {
-  await relay.relay.stop(100);
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-  upstream.options = {};
-});
+const t = useRelayWithFakeUpstream();
 
 describe("chat completions through the relay", () => {
   it("returns the upstream's JSON answer and forwards the caller's own key", async () => {
-    const answer = await relay.client("sk-test-alice-1").chat.completions.create({
+    const answer = await t.relay.client("sk-test-alice-1").chat.completions.create({
       model: "gpt-4.1-mini",
       messages: [{ role: "user", content: "Bonjour la passerelle" }],
     });
     expect(answer.choices[0]?.message.content).toBe("Echo: Bonjour la passerelle");
     expect(answer.model).toBe("gpt-4.1-mini");
-    expect(upstream.requests).toHaveLength(1);
-    expect(upstream.requests[0]?.headers.authorization).toBe("Bearer sk-test-alice-1");
-    expect(upstream.requests[0]?.path).toBe("/v1/chat/completions");
-    expect(JSON.parse(upstream.requests[0]!.body)).toMatchObject({
+    expect(t.upstream.requests).toHaveLength(1);
+    expect(t.upstream.requests[0]?.headers.authorization).toBe("Bearer sk-test-alice-1");
+    expect(t.upstream.requests[0]?.path).toBe("/v1/chat/completions");
+    expect(JSON.parse(t.upstream.requests[0]!.body)).toMatchObject({
       model: "gpt-4.1-mini",
       messages: [{ role: "user", content: "Bonjour la passerelle" }],
     });
   });
 
   it("streams the answer chunk by chunk", async () => {
-    upstream.options.words = ["Un", "deux", "trois", "quatre"];
-    const stream = await relay.client("sk-test-alice-2").chat.completions.create({
+    t.upstream.options.words = ["Un", "deux", "trois", "quatre"];
+    const stream = await t.relay.client("sk-test-alice-2").chat.completions.create({
       model: "gpt-4.1-mini",
       messages: [{ role: "user", content: "Compte" }],
       stream: true,
@@ -58,8 +45,8 @@ describe("chat completions through the relay", () => {
   });
 
   it("delivers the first chunk while the upstream is still holding the rest (no buffering)", async () => {
-    upstream.options = { words: ["first", "second"], holdAfterFirstChunk: true };
-    const stream = await relay.client("sk-test-alice-3").chat.completions.create({
+    t.upstream.options = { words: ["first", "second"], holdAfterFirstChunk: true };
+    const stream = await t.relay.client("sk-test-alice-3").chat.completions.create({
       model: "gpt-4.1-mini",
       messages: [{ role: "user", content: "x" }],
       stream: true,
@@ -71,16 +58,16 @@ describe("chat completions through the relay", () => {
       seen.push(content);
       if (content === "first") {
         // The upstream has not finished: it waits for release() before sending anything else.
-        expect(upstream.requests[0]?.finishedAt).toBeUndefined();
-        upstream.release();
+        expect(t.upstream.requests[0]?.finishedAt).toBeUndefined();
+        t.upstream.release();
       }
     }
     expect(seen).toEqual(["first", " second"]);
-    expect(upstream.requests[0]?.finishedAt).toBeDefined();
+    expect(t.upstream.requests[0]?.finishedAt).toBeDefined();
   });
 
   it("passes the upstream's 401 through as an AuthenticationError with OpenAI's code", async () => {
-    const error = await relay
+    const error = await t.relay
       .client("sk-test-bad-key-0000")
       .chat.completions.create({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "x" }] })
       .catch((e: unknown) => e);
@@ -91,7 +78,7 @@ describe("chat completions through the relay", () => {
   });
 
   it("passes an unknown model through as a NotFoundError (model_not_found)", async () => {
-    const error = await relay
+    const error = await t.relay
       .client("sk-test-alice-4")
       .chat.completions.create({ model: "no-such-model", messages: [{ role: "user", content: "x" }], stream: true })
       .catch((e: unknown) => e);
@@ -100,7 +87,7 @@ describe("chat completions through the relay", () => {
   });
 
   it("passes a spent quota through as a RateLimitError (insufficient_quota)", async () => {
-    const error = await relay
+    const error = await t.relay
       .client("sk-test-broke-0001")
       .chat.completions.create({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "x" }] })
       .catch((e: unknown) => e);
@@ -109,61 +96,61 @@ describe("chat completions through the relay", () => {
   });
 
   it("lists models with the caller's key", async () => {
-    const models = await relay.client("sk-test-alice-5").models.list();
+    const models = await t.relay.client("sk-test-alice-5").models.list();
     expect(models.data.map((m) => m.id)).toEqual(["gpt-4.1-mini", "gpt-4.1"]);
-    expect(upstream.requests[0]?.headers.authorization).toBe("Bearer sk-test-alice-5");
+    expect(t.upstream.requests[0]?.headers.authorization).toBe("Bearer sk-test-alice-5");
   });
 });
 
 describe("what the relay does not forward", () => {
   it("keeps its own device token and hop-by-hop headers from the upstream", async () => {
-    const res = await relay.fetch(`${relay.baseURL}/models`, {
+    const res = await t.relay.fetch(`${t.relay.baseURL}/models`, {
       headers: {
         authorization: "Bearer sk-test-alice-6",
-        "x-passerelle-token": relay.token,
+        "x-passerelle-token": t.relay.token,
         "x-forwarded-for": "10.0.0.1",
         "openai-organization": "org-1",
       },
     });
     expect(res.status).toBe(200);
-    const seen = upstream.requests[0]!.headers;
+    const seen = t.upstream.requests[0]!.headers;
     expect(seen["x-passerelle-token"]).toBeUndefined();
     expect(seen["x-forwarded-for"]).toBeUndefined();
     expect(seen["openai-organization"]).toBe("org-1");
-    expect(seen.host).toBe(new URL(upstream.baseURL).host);
+    expect(seen.host).toBe(new URL(t.upstream.baseURL).host);
   });
 
   it("refuses a malformed Authorization header without echoing it", async () => {
-    const res = await relay.fetch(`${relay.baseURL}/models`, {
+    const res = await t.relay.fetch(`${t.relay.baseURL}/models`, {
       headers: { authorization: "Bearer sk-test with spaces" },
     });
     expect(res.status).toBe(401);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("invalid_authorization_header");
     expect(body.error.message).not.toContain("sk-test");
-    expect(upstream.requests).toHaveLength(0);
+    expect(t.upstream.requests).toHaveLength(0);
   });
 
   it("refuses paths that climb out of /v1", async () => {
     // fetch would normalise the path before sending it; a raw request keeps it as an attacker would send it.
     for (const path of ["/v1/%2e%2e/admin", "/v1/../admin", "/v1/models/%2E%2E%2f..%2fx"]) {
-      const { status, body } = await rawRequest(relay, path);
+      const { status, body } = await rawRequest(t.relay, path);
       expect(status, path).toBe(400);
       expect(JSON.parse(body).error.code).toBe("invalid_path");
     }
-    expect(upstream.requests).toHaveLength(0);
+    expect(t.upstream.requests).toHaveLength(0);
   });
 });
 
 describe("the relay's own answers", () => {
   it("reports its health and version", async () => {
-    const res = await relay.fetch(relay.baseURL.replace(/\/v1$/, "/health"));
+    const res = await t.relay.fetch(t.relay.baseURL.replace(/\/v1$/, "/health"));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
   it("answers an unknown path with a 404 in OpenAI's error shape", async () => {
-    const res = await relay.fetch(relay.baseURL.replace(/\/v1$/, "/v2/chat"));
+    const res = await t.relay.fetch(t.relay.baseURL.replace(/\/v1$/, "/v2/chat"));
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string; message: string; type: string } };
     expect(body.error).toMatchObject({ code: "unknown_path", type: "invalid_request_error" });

@@ -1,34 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { APIError } from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
-import { startRelayUnderTest, type RelayUnderTest } from "./relay-under-test.js";
+import { describe, expect, it } from "vitest";
 
-let upstream: FakeUpstream;
-let relay: RelayUnderTest;
+import { startRelayUnderTest } from "./relay-under-test.js";
+import { sleep, useRelayWithFakeUpstream } from "./fixture.js";
+
 const timeouts = { connectMs: 300, firstByteMs: 300, idleMs: 300 };
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  relay = await startRelayUnderTest(upstream.baseURL, { timeouts });
-});
-afterAll(async () => {
-  await relay.relay.stop(100);
-  await upstream.close();
-});
-beforeEach(() => {
-  upstream.requests.length = 0;
-  upstream.options = {};
-});
+const t = useRelayWithFakeUpstream({ timeouts });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ask = { model: "gpt-4.1-mini", messages: [{ role: "user" as const, content: "x" }] };
 
 describe("cancellation", () => {
   it("aborts the upstream request within 100 ms when the caller stops reading mid-stream", async () => {
-    upstream.options = { words: Array.from({ length: 100 }, (_, i) => `w${i}`), chunkDelayMs: 20 };
-    const stream = await relay.client("sk-test-abort-1").chat.completions.create({ ...ask, stream: true });
+    t.upstream.options = { words: Array.from({ length: 100 }, (_, i) => `w${i}`), chunkDelayMs: 20 };
+    const stream = await t.relay.client("sk-test-abort-1").chat.completions.create({ ...ask, stream: true });
     let chunks = 0;
     let stoppedAt = 0;
     for await (const chunk of stream) {
@@ -37,19 +24,19 @@ describe("cancellation", () => {
         break; // the SDK aborts its request, as Esc in Raycast does
       }
     }
-    for (let i = 0; i < 50 && upstream.requests[0]?.abortedAt === undefined; i++) await sleep(10);
-    const abortedAt = upstream.requests[0]?.abortedAt;
+    for (let i = 0; i < 50 && t.upstream.requests[0]?.abortedAt === undefined; i++) await sleep(10);
+    const abortedAt = t.upstream.requests[0]?.abortedAt;
     expect(abortedAt).toBeDefined();
     expect(abortedAt! - stoppedAt).toBeLessThan(100);
-    expect(upstream.requests[0]?.finishedAt).toBeUndefined();
+    expect(t.upstream.requests[0]?.finishedAt).toBeUndefined();
   });
 });
 
 describe("time limits, each with its own OpenAI-shaped error", () => {
   it("first-byte timeout", async () => {
-    upstream.options.firstByteDelayMs = 3000;
+    t.upstream.options.firstByteDelayMs = 3000;
     const started = performance.now();
-    const error = await relay
+    const error = await t.relay
       .client("sk-test-slow-1")
       .chat.completions.create(ask)
       .catch((e: unknown) => e);
@@ -60,8 +47,8 @@ describe("time limits, each with its own OpenAI-shaped error", () => {
   });
 
   it("idle timeout, mid-stream: the stream ends with an error event the client raises", async () => {
-    upstream.options = { words: ["one", "two", "three"], chunkDelayMs: 2500 };
-    const stream = await relay.client("sk-test-idle-1").chat.completions.create({ ...ask, stream: true });
+    t.upstream.options = { words: ["one", "two", "three"], chunkDelayMs: 2500 };
+    const stream = await t.relay.client("sk-test-idle-1").chat.completions.create({ ...ask, stream: true });
     const seen: string[] = [];
     const error = await (async () => {
       for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
@@ -96,8 +83,8 @@ describe("time limits, each with its own OpenAI-shaped error", () => {
 
 describe("an upstream that cuts mid-stream", () => {
   it("ends the caller's stream with an error event, not a silent truncation", async () => {
-    upstream.options = { words: ["one", "two", "three", "four"], cutAfterChunks: 2 };
-    const stream = await relay.client("sk-test-cut-1").chat.completions.create({ ...ask, stream: true });
+    t.upstream.options = { words: ["one", "two", "three", "four"], cutAfterChunks: 2 };
+    const stream = await t.relay.client("sk-test-cut-1").chat.completions.create({ ...ask, stream: true });
     const seen: string[] = [];
     const error = await (async () => {
       for await (const chunk of stream) seen.push(chunk.choices[0]?.delta.content ?? "");
@@ -108,8 +95,8 @@ describe("an upstream that cuts mid-stream", () => {
   });
 
   it("cuts a plain body the upstream cut, so the caller cannot mistake it for a whole answer", async () => {
-    upstream.options = { words: ["a", "b", "c", "d"], cutAfterChunks: 2 };
-    const response = await relay.client("sk-test-cut-2").audio.speech.create({
+    t.upstream.options = { words: ["a", "b", "c", "d"], cutAfterChunks: 2 };
+    const response = await t.relay.client("sk-test-cut-2").audio.speech.create({
       model: "gpt-4o-mini-tts",
       voice: "alloy",
       input: "x",

@@ -1,31 +1,21 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runSubcommand } from "../../src/commands/dispatch.js";
 import type { CommandIO } from "../../src/commands/io.js";
 import { tokenDigest } from "../../src/security/devices.js";
 import { DEVICES_FILE } from "../../src/security/relay-security.js";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
-import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
 
-let upstream: FakeUpstream;
-let relay: RelayUnderTest;
+import { useRelayWithFakeUpstream } from "../fixture.js";
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  relay = await startRelayUnderTest(upstream.baseURL);
-});
-afterAll(async () => {
-  await relay.relay.stop(100);
-  await upstream.close();
-});
+const t = useRelayWithFakeUpstream();
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const io: CommandIO = {
-    env: { PASSERELLE_HOME: relay.home },
+    env: { PASSERELLE_HOME: t.relay.home },
     out: (t) => void (out += t),
     err: (t) => void (err += t),
   };
@@ -38,14 +28,14 @@ describe("passerelle pair --cli, devices, revoke, cert", () => {
     const { code, out } = await run("pair", "--cli", "nightly-script", "--json");
     expect(code).toBe(0);
     const issued = JSON.parse(out) as { token: string; fingerprint: string; cert: string };
-    expect(issued.fingerprint).toBe(relay.relay.security.identity.fingerprint256);
-    expect(issued.cert).toBe(relay.certificatePem);
+    expect(issued.fingerprint).toBe(t.relay.relay.security.identity.fingerprint256);
+    expect(issued.cert).toBe(t.relay.certificatePem);
     expect(issued.token).toMatch(/^psr_[A-Za-z0-9_-]{43}$/);
-    const models = await relay
+    const models = await t.relay
       .client("sk-test-cli-1", { defaultHeaders: { "X-Passerelle-Token": issued.token } })
       .models.list();
     expect(models.data.length).toBeGreaterThan(0);
-    const file = join(relay.home, DEVICES_FILE);
+    const file = join(t.relay.home, DEVICES_FILE);
     expect(readFileSync(file, "utf8")).not.toContain(issued.token);
     expect(readFileSync(file, "utf8")).toContain(tokenDigest(issued.token).toString("hex"));
     expect(statSync(file).mode & 0o077).toBe(0);
@@ -55,7 +45,7 @@ describe("passerelle pair --cli, devices, revoke, cert", () => {
     const { out } = await run("pair", "--cli", "notebook");
     expect(out).toMatch(/Base URL: +https:\/\/.+:\d+\/v1/);
     expect(out).toContain("X-Passerelle-Token");
-    expect(out).toContain(relay.relay.security.identity.certPath);
+    expect(out).toContain(t.relay.relay.security.identity.certPath);
     expect(out).toContain("psr_….<your OpenAI key>");
   });
 
@@ -63,7 +53,7 @@ describe("passerelle pair --cli, devices, revoke, cert", () => {
     const { out } = await run("pair", "--cli", "to-revoke", "--json");
     const { token } = JSON.parse(out) as { token: string };
     const use = () =>
-      relay.fetch(`${relay.baseURL}/models`, {
+      t.relay.fetch(`${t.relay.baseURL}/models`, {
         headers: { authorization: "Bearer sk-test-r", "x-passerelle-token": token },
       });
     expect((await use()).status).toBe(200);
@@ -80,7 +70,7 @@ describe("passerelle pair --cli, devices, revoke, cert", () => {
     const { code, out } = await run("pair");
     expect(code).toBe(0);
     expect(out).toMatch(/Pairing code: +[0-9A-Z]{4}(-[0-9A-Z]{4}){5}/);
-    expect(relay.relay.security.pairing.isOpen()).toBe(true);
+    expect(t.relay.relay.security.pairing.isOpen()).toBe(true);
   });
 
   it("says the relay must be running when it is not", async () => {
@@ -101,7 +91,7 @@ describe("passerelle pair --cli, devices, revoke, cert", () => {
 
   it("prints the certificate and its fingerprint", async () => {
     const { out, err } = await run("cert");
-    expect(out.trim()).toBe(relay.certificatePem.trim());
-    expect(err).toContain(relay.relay.security.identity.fingerprint256);
+    expect(out.trim()).toBe(t.relay.certificatePem.trim());
+    expect(err).toContain(t.relay.relay.security.identity.fingerprint256);
   });
 });

@@ -3,24 +3,15 @@ import { statSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { CERT_FILE, KEY_FILE } from "../../src/security/identity.js";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
-import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
+
+import { startRelayUnderTest } from "../relay-under-test.js";
+import { useRelayWithFakeUpstream } from "../fixture.js";
 import { startImpostor } from "./tls-helpers.js";
 
-let upstream: FakeUpstream;
-let relay: RelayUnderTest;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  relay = await startRelayUnderTest(upstream.baseURL);
-});
-afterAll(async () => {
-  await relay.relay.stop(100);
-  await upstream.close();
-});
+const t = useRelayWithFakeUpstream();
 
 function plainHttp(port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -39,14 +30,14 @@ function plainHttp(port: number): Promise<string> {
 
 describe("the relay speaks TLS 1.3 only, with its own certificate", () => {
   it("gives no HTTP answer to plain HTTP on its port", async () => {
-    const answer = await plainHttp(relay.relay.port);
+    const answer = await plainHttp(t.relay.relay.port);
     expect(answer).not.toContain("HTTP/");
     expect(answer).not.toContain("version");
   });
 
   it("refuses a client that speaks TLS 1.2 at most", async () => {
     const error = await new Promise<Error>((resolve) => {
-      const socket = connectTls({ host: "127.0.0.1", port: relay.relay.port, maxVersion: "TLSv1.2", ...relay.tls });
+      const socket = connectTls({ host: "127.0.0.1", port: t.relay.relay.port, maxVersion: "TLSv1.2", ...t.relay.tls });
       socket.on("secureConnect", () => {
         socket.destroy();
         resolve(new Error("connected"));
@@ -57,18 +48,18 @@ describe("the relay speaks TLS 1.3 only, with its own certificate", () => {
   });
 
   it("uses an ECDSA P-256 key with a SHA-256 signature, a unique subject name, and a private key only its owner reads", () => {
-    const cert = new X509Certificate(relay.certificatePem);
+    const cert = new X509Certificate(t.relay.certificatePem);
     expect(cert.publicKey.asymmetricKeyType).toBe("ec");
     expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe("prime256v1");
     expect(cert.subject).toMatch(/^CN=Passerelle [0-9a-f]{16}$/);
     expect(cert.checkIssued(cert)).toBe(true);
-    expect(statSync(join(relay.home, KEY_FILE)).mode & 0o077).toBe(0);
-    expect(statSync(join(relay.home, CERT_FILE)).isFile()).toBe(true);
+    expect(statSync(join(t.relay.home, KEY_FILE)).mode & 0o077).toBe(0);
+    expect(statSync(join(t.relay.home, CERT_FILE)).isFile()).toBe(true);
   });
 
   it("keeps its id and certificate across restarts, and reports its id in /health", async () => {
-    const first = relay.relay.security.identity;
-    const again = await startRelayUnderTest(upstream.baseURL, {}, { home: relay.home });
+    const first = t.relay.relay.security.identity;
+    const again = await startRelayUnderTest(t.upstream.baseURL, {}, { home: t.relay.home });
     try {
       expect(again.relay.security.identity.fingerprint256).toBe(first.fingerprint256);
       expect(again.relay.security.identity.relayId).toBe(first.relayId);
@@ -81,10 +72,10 @@ describe("the relay speaks TLS 1.3 only, with its own certificate", () => {
   });
 
   it("is refused by a pinned client when another certificate with the same subject name answers", async () => {
-    const impostor = await startImpostor(relay.certificatePem);
+    const impostor = await startImpostor(t.relay.certificatePem);
     try {
       const error = await new Promise<Error>((resolve) => {
-        const socket = connectTls({ host: "127.0.0.1", port: impostor.port, ...relay.tls });
+        const socket = connectTls({ host: "127.0.0.1", port: impostor.port, ...t.relay.tls });
         socket.on("secureConnect", () => resolve(new Error("connected")));
         socket.on("error", resolve);
       });
@@ -113,7 +104,7 @@ describe("plain HTTP is for development on this PC only", () => {
 describe("names in the certificate", () => {
   it("lets apps that trust it through the system's store reach the relay as localhost or <pc>.local", async () => {
     const { hostname } = await import("node:os");
-    const cert = new X509Certificate(relay.certificatePem);
+    const cert = new X509Certificate(t.relay.certificatePem);
     expect(cert.subjectAltName).toContain("DNS:localhost");
     expect(cert.subjectAltName).toContain(`DNS:${hostname().split(".")[0]}.local`);
     expect(cert.checkHost("localhost")).toBe("localhost");
