@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, metadata, renderCommand, runAction, waitUntilLoaded } from "../test/render";
@@ -15,17 +16,11 @@ vi.mock("./api/discovery", async (importOriginal) => ({
   relocateRelay: discovery.relocateRelay,
 }));
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
-  server.requests.length = 0;
   discovery.relocateRelay.mockReset();
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["**Paris** is", " the capital", " of France."]);
 });
-afterEach(cleanup);
 
 function ask(question: string) {
   return renderCommand(<Ask arguments={{ question }} launchType={"userInitiated" as never} />);

@@ -1,27 +1,22 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, waitForDetail } from "../test/render";
 import Ask from "./ask";
 import Chat from "./chat";
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 let answers: string[][] = [];
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
-  server.requests.length = 0;
   answers = [
     ["Rome is", " the capital."],
     ["About 2.8", " million."],
   ];
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, answers.shift() ?? ["?"]);
 });
-afterEach(cleanup);
 
 async function say(text: string) {
   fireEvent.change(screen.getAllByLabelText("Search").at(-1)!, { target: { value: text } });

@@ -1,24 +1,19 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
 import { chunkEvent, sseAnswer } from "../test/fake-openai";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import Ask from "./ask";
 import type { HistoryEntry } from "./helpers/history-bounds";
 import History from "./history";
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
-  server.requests.length = 0;
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["A complete", " answer."]);
 });
-afterEach(cleanup);
 
 function stored(): HistoryEntry[] {
   return [...raycast.storage.entries()]

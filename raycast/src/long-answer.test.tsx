@@ -1,21 +1,14 @@
 // @vitest-environment happy-dom
-import { cleanup } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { describe, expect, it } from "vitest";
 import { chunkEvent, sseAnswer } from "../test/fake-openai";
-import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, waitForDetail } from "../test/render";
 import Ask from "./ask";
 
 const TOKENS = 50_000;
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
-beforeEach(() => {
-  raycast.reset();
-  server.pair();
-});
-afterEach(cleanup);
+const server = usePairedFakeRelay();
 
 function heapUsed(): number {
   (globalThis as { gc?: () => void }).gc?.();

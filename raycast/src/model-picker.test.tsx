@@ -1,25 +1,20 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./api/connection";
 import Ask from "./ask";
 import { ModelPicker } from "./components/model-picker";
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
-  server.requests.length = 0;
   server.models = ["whisper-1", "gpt-4.1-mini", "llama3.2:3b", "gpt-4o", "text-embedding-3-small"];
   server.onChat = (request, res) =>
     FakeOpenAIServer.stream(res, [`Answer from ${String(request.body.model)}`], String(request.body.model));
 });
-afterEach(cleanup);
 
 describe("Try Another Model", () => {
   it("lists the relay's chat models (cached) and answers again with the one picked", async () => {

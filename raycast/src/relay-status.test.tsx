@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
-import { cleanup, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
+import { screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, waitUntilLoaded } from "../test/render";
@@ -14,16 +15,10 @@ vi.mock("./api/discovery", async (importOriginal) => ({
   relocateRelay: discovery.relocateRelay,
 }));
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
-  server.requests.length = 0;
   discovery.relocateRelay.mockReset();
 });
-afterEach(cleanup);
 
 describe("Relay Status", () => {
   it("asks the paired relay, over its pinned certificate and with the device token, and shows latency and version", async () => {

@@ -1,22 +1,17 @@
 // @vitest-environment happy-dom
-import { cleanup, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import type { Prompt } from "./helpers/prompts";
 import RunPrompt from "./run-prompt";
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
-  server.requests.length = 0;
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["Arr, ", "matey!"]);
 });
-afterEach(cleanup);
 
 function storePrompts(prompts: Prompt[]) {
   raycast.storage.set("prompts", JSON.stringify({ version: 1, prompts, removedBuiltIns: [] }));

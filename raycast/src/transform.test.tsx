@@ -1,23 +1,18 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import TransformClipboard from "./transform-clipboard";
 import TransformSelectedText from "./transform-selected-text";
 
-const server = new FakeOpenAIServer();
-beforeAll(() => server.start());
-afterAll(() => server.stop());
+const server = usePairedFakeRelay();
 beforeEach(() => {
-  raycast.reset();
-  server.pair();
   raycast.preferences.transformModel = "gpt-4.1-nano";
-  server.requests.length = 0;
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["Je suis ", "allé au marché."]);
 });
-afterEach(cleanup);
 
 function lastUserMessage(): string {
   const messages = server.chatRequests.at(-1)?.body.messages as { role: string; content: string }[];
