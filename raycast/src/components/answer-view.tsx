@@ -2,7 +2,7 @@ import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { answerMarkdown, formatDuration, formatUsage } from "../helpers/format";
 import { newRequestId, useAnswer, type AnswerOptions, type AnswerRequest, type AnswerState } from "../hooks/use-answer";
-import { ChatView } from "./chat-view";
+import { ContinueInChatAction } from "./continue-in-chat-action";
 import { ModelPicker } from "./model-picker";
 
 /** What extra actions get to work with. */
@@ -88,16 +88,10 @@ export function AnswerView(props: {
               shortcut={Keyboard.Shortcut.Common.Refresh}
               onAction={() => rerun()}
             />
-            <Action.Push
-              title="Continue in Chat"
-              icon={Icon.SpeechBubble}
-              shortcut={{ modifiers: ["cmd"], key: "j" }}
-              target={
-                <ChatView
-                  initialMessages={[...request.messages, { role: "assistant", content: answer.text }]}
-                  model={answer.model || request.model}
-                />
-              }
+            <ContinueInChatAction
+              messages={request.messages}
+              answer={answer.text}
+              model={answer.model || request.model}
             />
             <Action.Push
               title="Try Another Model"

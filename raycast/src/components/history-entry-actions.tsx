@@ -1,7 +1,7 @@
 import { Action, ActionPanel, Alert, confirmAlert, Icon, Keyboard } from "@raycast/api";
 import { isInterrupted, type HistoryEntry } from "../helpers/history-bounds";
 import { AnswerView } from "./answer-view";
-import { ChatView } from "./chat-view";
+import { ContinueInChatAction } from "./continue-in-chat-action";
 
 /** Answers the entry's last question again, replacing the entry (for interrupted answers above all). */
 export function RegenerateAnswer(props: { entry: HistoryEntry }) {
@@ -42,17 +42,11 @@ export function HistoryEntryActions(props: {
       {isInterrupted(entry) && regenerate}
       {props.openTarget && <Action.Push title="Open Answer" icon={Icon.Eye} target={props.openTarget} />}
       <Action.CopyToClipboard title="Copy Answer" content={entry.answer} />
-      <Action.Push
-        title="Continue in Chat"
-        icon={Icon.SpeechBubble}
-        shortcut={{ modifiers: ["cmd"], key: "j" }}
-        target={
-          <ChatView
-            initialMessages={[...entry.messages, { role: "assistant", content: entry.answer }]}
-            model={entry.model}
-            conversationId={entry.kind === "chat" ? entry.id : undefined}
-          />
-        }
+      <ContinueInChatAction
+        messages={entry.messages}
+        answer={entry.answer}
+        model={entry.model}
+        conversationId={entry.kind === "chat" ? entry.id : undefined}
       />
       {!isInterrupted(entry) && regenerate}
       <ActionPanel.Section>
