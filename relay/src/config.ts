@@ -201,7 +201,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     flags = parseArgs({ args: argv, options: { ...options, ...Object.fromEntries(switches) }, strict: true })
       .values as Record<string, string | boolean | undefined>;
   } catch (error) {
-    throw new ConfigError((error as Error).message.split("\n")[0] ?? "Unknown option.");
+    const reason = (error as Error).message.split("\n")[0] ?? "Unknown option.";
+    throw new ConfigError(`${reason.replace(/\.$/, "")}. See \`passerelle --help\` for the options.`);
   }
 
   const values = {} as Record<string, unknown>;
