@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const home = { PASSERELLE_HOME: "/nonexistent/passerelle-home" };
+
+describe("relay settings", () => {
+  it("starts with the documented defaults", () => {
+    const config = loadConfig([], home);
+    expect(config.port).toBe(8787);
+    expect(config.host).toBeUndefined();
+    expect(config.upstream.href).toBe("https://api.openai.com/v1");
+    expect(config.timeouts).toEqual({ connectMs: 10_000, firstByteMs: 600_000, idleMs: 300_000 });
+    expect(config.insecureHttp).toBe(false);
+    expect(config.verbose).toBe(false);
+  });
+
+  it("takes environment variables, and flags over them", () => {
+    const env = { ...home, PASSERELLE_PORT: "9000", PASSERELLE_UPSTREAM: "http://127.0.0.1:11434/v1/" };
+    expect(loadConfig([], env).port).toBe(9000);
+    expect(loadConfig([], env).upstream.href).toBe("http://127.0.0.1:11434/v1");
+    expect(loadConfig(["--port", "9100"], env).port).toBe(9100);
+    expect(loadConfig(["--idle-timeout", "2.5"], env).timeouts.idleMs).toBe(2500);
+  });
+
+  it.each([
+    [["--port", "http"], /^--port: "http" is not a port number/],
+    [["--port", "70000"], /^--port: "70000"/],
+    [["--upstream", "api.openai.com"], /^--upstream: "api.openai.com" is not a URL/],
+    [["--upstream", "ftp://example.test/v1"], /^--upstream: .* must start with https:\/\/ or http:\/\//],
+    [["--upstream", "https://user:pw@example.test/v1"], /without credentials/],
+    [["--connect-timeout", "0"], /^--connect-timeout: "0" is not a number of seconds/],
+    [["--connect-timeout=-1"], /^--connect-timeout: "-1" is not a number of seconds/],
+    [["--host", "bad host!"], /^--host: "bad host!" is not a host name/],
+    [["--verbos"], /^Unknown option '--verbos'\. See `passerelle --help`/],
+  ])("refuses %j with one line naming the setting", (argv, message) => {
+    let error: unknown;
+    try {
+      loadConfig(argv, home);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("\n");
+  });
+
+  it("names the environment variable when the bad value came from it", () => {
+    expect(() => loadConfig([], { ...home, PASSERELLE_PORT: "eighty" })).toThrow(/^PASSERELLE_PORT: "eighty"/);
+  });
+});
