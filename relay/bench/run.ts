@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the relay as users run it (its own process, TLS by default) against a direct call to a
  * fake OpenAI (another process), driven by a load generator (a third process), interleaved in one run.
- * Options: --transport https|http, --chunks N, --spacing MS, --rounds N.
+ * Options: --transport https|http, --chunks N, --spacing MS, --rounds N, --node-flag FLAG (repeatable: a flag for
+ * the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure it).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     chunks: { type: "string", default: "20" },
     spacing: { type: "string", default: "20" },
     rounds: { type: "string", default: "3" },
+    "node-flag": { type: "string", multiple: true, default: [] },
   },
 });
 const relayDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     children.push(fake);
     const { port: upstreamPort } = await message(fake, (m): m is { port: number } => !!(m as { port?: number }).port);
 
-    const args = ["bin/passerelle.js", "--host", "127.0.0.1", "--port", "0", "--no-mdns"];
+    const args = [...values["node-flag"]!, "bin/passerelle.js", "--host", "127.0.0.1", "--port", "0", "--no-mdns"];
     args.push("--upstream", `http://127.0.0.1:${upstreamPort}/v1`, ...(tls ? [] : ["--insecure-http"]));
     const relay = spawn(process.execPath, args, {
       cwd: relayDir,
