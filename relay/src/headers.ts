@@ -25,8 +25,11 @@ const NOT_FORWARDED = new Set([
   "cookie",
 ]);
 
-function namedByConnection(value: string | string[] | undefined): Set<string> {
-  if (!value) return new Set();
+const NONE: ReadonlySet<string> = new Set();
+
+/** Names listed in `Connection`; `keep-alive` alone (the usual value) names no header not already dropped. */
+function namedByConnection(value: string | string[] | undefined): ReadonlySet<string> {
+  if (!value || value === "keep-alive") return NONE;
   const list = Array.isArray(value) ? value.join(",") : value;
   return new Set(list.split(",").map((name) => name.trim().toLowerCase()));
 }
@@ -35,7 +38,8 @@ function namedByConnection(value: string | string[] | undefined): Set<string> {
 export function upstreamRequestHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const extra = namedByConnection(headers.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || NOT_FORWARDED.has(name) || extra.has(name)) continue;
     out[name] = value;
   }
@@ -46,7 +50,8 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders): Record<str
 export function callerResponseHeaders(headers: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
   const extra = namedByConnection(headers.connection);
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || extra.has(name) || name === "set-cookie") continue;
     out[name] = value;
   }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { writePrivateFile } from "./home.js";
 
@@ -17,7 +17,7 @@ export const MAX_TOKEN_LENGTH = 128;
 
 /** SHA-256 of a token, the only form in which the relay keeps it. */
 export function tokenDigest(token: string): Buffer {
-  return createHash("sha256").update(token).digest();
+  return hash("sha256", token, "buffer");
 }
 
 /** A fresh 256-bit device token. */
