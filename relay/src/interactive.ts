@@ -1,7 +1,7 @@
 import { hostPort, lanAddresses } from "./addresses.js";
 import { pairingInstructions } from "./commands/pair.js";
 import type { RelayConfig } from "./config.js";
-import { advertiseRelay, type Advertisement } from "./mdns.js";
+import type { Advertisement } from "./mdns.js";
 import type { RunningRelay } from "./server.js";
 import { version } from "./version.js";
 
@@ -49,6 +49,7 @@ export function startExtras(config: RelayConfig, relay: RunningRelay, print: (li
   // Announce, and announce again from the new address when the PC's addresses change (another Wi-Fi, a new lease).
   let advertisement: Advertisement | undefined;
   let announced = "";
+  let stopped = false;
   const announce = () => {
     const now = lanAddresses()
       .map((a) => a.address)
@@ -57,7 +58,9 @@ export function startExtras(config: RelayConfig, relay: RunningRelay, print: (li
     announced = now;
     const previous = advertisement;
     advertisement = undefined;
-    void (previous?.stop() ?? Promise.resolve()).then(() => {
+    // bonjour-service is loaded only when the relay announces itself (~8 MB of memory otherwise unused).
+    void Promise.all([import("./mdns.js"), previous?.stop()]).then(([{ advertiseRelay }]) => {
+      if (stopped) return;
       advertisement = advertiseRelay({
         relayId: relay.security.identity.relayId,
         port: relay.port,
@@ -89,6 +92,7 @@ export function startExtras(config: RelayConfig, relay: RunningRelay, print: (li
 
   return {
     async stop() {
+      stopped = true;
       if (timer) clearInterval(timer);
       if (stdin.isTTY) {
         stdin.off("data", onKey);
