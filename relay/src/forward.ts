@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Pool, errors, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import { RelayError, errorJson } from "./errors.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import type { ForwardBody } from "./request-body.js";
+import { Pool, errors } from "./undici-pool.js";
 
 /** What happened to one forwarded request, for the request log. */
 export interface ForwardOutcome {
@@ -216,7 +217,10 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
 
   async function get(path: string, headers: Record<string, string | string[]>, timeoutMs: number) {
     const signal = AbortSignal.timeout(timeoutMs);
-    const answer = await pool.request({ path: basePath + path, method: "GET", headers, signal });
+    // undici's request API is loaded on first use: only the merged model list of local servers needs it.
+    const { request } = await import("undici");
+    const url = `${upstream.origin}${basePath}${path}`;
+    const answer = await request(url, { dispatcher: pool, method: "GET", headers, signal });
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of answer.body as AsyncIterable<Buffer>) {
