@@ -40,13 +40,24 @@ export function cleanDeviceName(name: string): string {
  */
 export class DeviceRegistry {
   private byDigest = new Map<string, DeviceRecord>();
-  private stamp = "";
+  /** The file's identity when last read (mtime, size, inode; -1s when there was no file); NaN: read again. */
+  private mtimeMs = NaN;
+  private size = NaN;
+  private ino = NaN;
 
   constructor(readonly path: string) {}
 
-  private fileStamp(): string {
+  /** Whether the file changed since it was last read, noting its identity if so (numbers compared, no text built). */
+  private changed(): boolean {
     const stat = statSync(this.path, { throwIfNoEntry: false });
-    return stat ? `${stat.mtimeMs}:${stat.size}:${stat.ino}` : "none";
+    const mtimeMs = stat ? stat.mtimeMs : -1;
+    const size = stat ? stat.size : -1;
+    const ino = stat ? stat.ino : -1;
+    if (mtimeMs === this.mtimeMs && size === this.size && ino === this.ino) return false;
+    this.mtimeMs = mtimeMs;
+    this.size = size;
+    this.ino = ino;
+    return true;
   }
 
   private readAll(): DeviceRecord[] {
@@ -61,9 +72,7 @@ export class DeviceRegistry {
   }
 
   private refresh(): void {
-    const stamp = this.fileStamp();
-    if (stamp === this.stamp) return;
-    this.stamp = stamp;
+    if (!this.changed()) return;
     this.byDigest = new Map(this.readAll().map((device) => [device.tokenSha256, device]));
   }
 
@@ -112,6 +121,6 @@ export class DeviceRegistry {
 
   private write(devices: DeviceRecord[]): void {
     writePrivateFile(this.path, JSON.stringify({ devices }, null, 2) + "\n");
-    this.stamp = "";
+    this.mtimeMs = NaN;
   }
 }
