@@ -194,8 +194,16 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
             if (typeof requestId === "string" && requestId.length <= 100) outcome.requestId = requestId;
             res.writeHead(statusCode, callerResponseHeaders(responseHeaders));
             // A stream's caller learns the status at once, before the first token; any other answer's
-            // headers leave with its first bytes, in one write instead of two.
-            if (contentType?.startsWith("text/event-stream")) res.flushHeaders();
+            // headers leave with its first bytes, in one write instead of two. A stream's headers leave at
+            // the end of this tick: with its first chunk if that came in the same read, else alone.
+            if (contentType?.startsWith("text/event-stream")) {
+              const socket = res.socket;
+              if (socket && !socket.writableCorked) {
+                socket.cork();
+                process.nextTick(() => socket.uncork());
+              }
+              res.flushHeaders();
+            }
           },
           onResponseData(c, chunk) {
             outcome.bytes += chunk.length;
