@@ -24,9 +24,6 @@ export interface RelayApp {
 
 const BEARER = /^Bearer [\x21-\x7e]{1,512}$/;
 
-/** `/v1` and the paths under it, any case: what the route `/v1{/*rest}` matched. */
-const V1 = /^\/v1(?:\/|$)/i;
-
 /** Rejects `.` and `..` segments, raw or percent-encoded, so the upstream path stays under its base. */
 function isSafePath(path: string): boolean {
   // Without '.', '%' or '\\' no segment can be (or decode to) '.', '..', or hold a slash.
@@ -99,10 +96,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
 
   if (options.security) addPairingRoutes(router, options.security);
 
-  // `/v1` and everything under it (any case, as the router would match it) go straight to the device
-  // check and the forwarder: the router's matching and per-request middleware chain cost every call.
-  const v1Check = deviceCheck(config.home, options.security);
-  const forwardV1 = async (ctx: Koa.Context) => {
+  router.all("/v1{/*rest}", deviceCheck(config.home, options.security), async (ctx) => {
     const rest = ctx.path.slice("/v1".length);
     if (!isSafePath(rest))
       throw new RelayError(
@@ -121,8 +115,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
     }
     ctx.respond = false;
     ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route as RouteNote);
-  };
-  app.use((ctx, next) => (V1.test(ctx.path) ? v1Check(ctx, () => forwardV1(ctx)) : next()));
+  });
 
   app.use(router.routes());
   app.use(router.allowedMethods());
