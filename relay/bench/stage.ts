@@ -3,26 +3,17 @@
  * generator, each in its own process, with one paired device.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildRelay, relayDir } from "../scripts/build-relay.ts";
 import type { Target } from "./load.ts";
 
-export const relayDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+export { buildRelay };
+
 const KEY = "sk-test-bench-0000";
 const strip = ["--experimental-strip-types", "--no-warnings"];
-
-/** Compiles the relay, as `npm start` runs it; an existing build is used when the compiler fails. */
-export function buildRelay(): void {
-  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
-  try {
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: relayDir, stdio: "pipe" });
-  } catch (error) {
-    if (!existsSync(join(relayDir, "dist", "cli.js"))) throw error;
-  }
-}
 
 /** Resident memory of a process, in MB. */
 export function rssMB(pid: number): number {

@@ -1,25 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import OpenAI from "openai";
 import { Agent } from "undici";
 import { prepareSecurity } from "../src/security/relay-security.js";
 import { pinnedFetch } from "./relay-under-test.js";
+import { buildRelay, relayDir } from "../scripts/build-relay.ts";
 
-const relayDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** Compiles the relay to `dist/`, as `npm run build -w relay` does, so the test runs what users run. */
-export function buildRelay(): void {
-  const tsc = join(dirname(createRequire(import.meta.url).resolve("typescript/package.json")), "bin", "tsc");
-  try {
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: relayDir, stdio: "pipe" });
-  } catch (error) {
-    // tsc still emits on type errors (`npm test` reports those); only a build without output is fatal here.
-    if (!existsSync(join(relayDir, "dist", "cli.js"))) throw error;
-  }
-}
+export { buildRelay };
 
 /** The relay as a separate process (`node bin/passerelle.js`), everything it prints kept. */
 export interface RelayProcess {
