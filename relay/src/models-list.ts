@@ -35,7 +35,8 @@ async function localModels(server: LocalServer, forwarder: Forwarder, route: Mod
 
 /**
  * Answers `GET /v1/models` with OpenAI's list (asked with the caller's own headers and key) followed by the
- * local servers' models. An OpenAI error answer goes back unchanged; without a key, only local models are listed.
+ * local servers' models. An OpenAI error answer goes back unchanged; without a key, or when OpenAI cannot be
+ * reached, only the local models are listed.
  */
 export async function mergedModelList(
   res: ServerResponse,
@@ -48,10 +49,18 @@ export async function mergedModelList(
   // The merged list is re-encoded, so ask OpenAI for it uncompressed.
   const plain = { ...headers };
   delete plain["accept-encoding"];
-  const [remote, ...local] = await Promise.all([
-    headers.authorization ? openai.get("/models", plain, timeoutMs) : Promise.resolve(undefined),
+  const [asked, ...local] = await Promise.all([
+    headers.authorization
+      ? openai.get("/models", plain, timeoutMs).catch((error: unknown) => ({ unreachable: error }))
+      : Promise.resolve(undefined),
     ...locals.map(({ server, forwarder }) => localModels(server, forwarder, route)),
   ]);
+  let remote = asked;
+  if (remote && "unreachable" in remote) {
+    // Without internet the PC's own models still answer: list them rather than fail the whole list.
+    if (local.flat().length === 0) throw remote.unreachable;
+    remote = undefined;
+  }
   let data: unknown[] = [];
   let answerHeaders: Record<string, string | string[] | undefined> = {};
   if (remote) {

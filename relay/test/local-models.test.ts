@@ -77,6 +77,18 @@ describe("models served by the PC's own model servers", () => {
     expect(ollama.requests[0]?.headers.authorization).toBeUndefined();
   });
 
+  it("lists the local models alone when OpenAI cannot be reached", async () => {
+    const offline = await startRelayUnderTest("http://127.0.0.1:9/v1", {
+      localServers: [{ name: "ollama", baseURL: new URL(ollama.baseURL), models: ["llama3.2*"] }],
+    });
+    try {
+      const models = await offline.client("sk-test-local-offline").models.list();
+      expect(models.data.map((m) => m.id)).toEqual(["llama3.2:3b"]);
+    } finally {
+      await offline.relay.stop(100);
+    }
+  });
+
   it("passes OpenAI's refusal of the key through unchanged", async () => {
     const error = await relay
       .client("sk-test-bad-local")
