@@ -73,7 +73,8 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       const outcome = ctx.state.outcome as ForwardOutcome | undefined;
       options.log?.({
         time: new Date(),
-        address: ctx.socket.remoteAddress ?? "?",
+        // An IPv4 caller of a dual-stack socket shows as ::ffff:a.b.c.d; people know it as a.b.c.d.
+        address: (ctx.socket.remoteAddress ?? "?").replace(/^::ffff:(?=\d)/, ""),
         method: ctx.method,
         path: ctx.path.length > 200 ? ctx.path.slice(0, 200) + "…" : ctx.path,
         status: outcome?.status || ctx.status,
