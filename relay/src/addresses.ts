@@ -1,4 +1,5 @@
-import { networkInterfaces } from "node:os";
+import { createSocket } from "node:dgram";
+import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
 
 /** A LAN address of this machine, as another machine on the network would type it. */
 export interface LanAddress {
@@ -7,20 +8,103 @@ export interface LanAddress {
   family: "IPv4" | "IPv6";
 }
 
+type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
 /**
- * The addresses at which other machines can reach this one: IPv4 first (what people type),
- * then global IPv6; loopback and link-local addresses are left out.
+ * Adapters another machine on the Wi-Fi cannot reach this PC through: virtual switches (WSL, Hyper-V,
+ * Docker, VMware, VirtualBox), VPN tunnels and Bluetooth PAN. Matched on the name Windows, macOS or
+ * Linux gives the adapter; a VPN with a plain name ("Ethernet 2") is ranked after the default route instead.
  */
-export function lanAddresses(interfaces = networkInterfaces()): LanAddress[] {
-  const found: LanAddress[] = [];
+const VIRTUAL_ADAPTER =
+  /vEthernet|Hyper-V|\bWSL\b|VMware|VirtualBox|\bVBox|\bvmnet|TAP-|\bTAP\b|\btap\d|\btun\d|\butun\d|WireGuard|\bwg\d|Tailscale|ZeroTier|\bzt[0-9a-z]{6,}|OpenVPN|AnyConnect|Cisco|NordLynx|ProtonVPN|Mullvad|Fortinet|GlobalProtect|PANGP|Hamachi|Radmin|Bluetooth|\bbnep\d|docker|\bbr-|\bveth|\bvirbr|\bbridge\d|\bawdl\d|\bllw\d|\banpi\d|\bipsec/i;
+
+/** 169.254.0.0/16 and fe80::/10: valid on one link only, never what a person should type. */
+function isLinkLocal(entry: NetworkInterfaceInfo): boolean {
+  if (entry.family === "IPv4") return entry.address.startsWith("169.254.");
+  return /^fe[89ab]/i.test(entry.address) || !!entry.scopeid;
+}
+
+/** Tailscale and other carrier-grade NAT overlays (100.64.0.0/10). */
+function isSharedAddressSpace(address: string): boolean {
+  const [a, b] = address.split(".").map(Number);
+  return a === 100 && b! >= 64 && b! <= 127;
+}
+
+/** Whether an adapter, by its name and address, is one the Mac can reach this PC through. */
+export function isLanInterface(name: string, entry: NetworkInterfaceInfo): boolean {
+  if (entry.internal || LOOPBACK.test(entry.address) || isLinkLocal(entry)) return false;
+  if (VIRTUAL_ADAPTER.test(name)) return false;
+  // A /32 is a point-to-point tunnel (WireGuard, most VPN clients): nobody else is on that network.
+  if (entry.family === "IPv4" && entry.netmask === "255.255.255.255") return false;
+  return !(entry.family === "IPv4" && isSharedAddressSpace(entry.address));
+}
+
+/**
+ * The addresses at which other machines on the local network can reach this one: the interface of the
+ * default route first (`preferred`, see {@link defaultRouteAddress}), IPv4 before IPv6 (what people
+ * type); loopback, link-local, virtual, VPN and Bluetooth adapters are left out.
+ */
+export function lanAddresses(interfaces: Interfaces = networkInterfaces(), preferred?: string): LanAddress[] {
+  const found: Array<LanAddress & { rank: number }> = [];
+  const preferredInterface = Object.entries(interfaces).find(([, entries]) =>
+    entries?.some((e) => e.address === preferred),
+  )?.[0];
   for (const [interfaceName, entries] of Object.entries(interfaces)) {
     for (const entry of entries ?? []) {
-      if (entry.internal) continue;
-      if (entry.family === "IPv6" && (entry.address.startsWith("fe80") || entry.scopeid)) continue;
-      found.push({ interfaceName, address: entry.address, family: entry.family });
+      if (!isLanInterface(interfaceName, entry)) continue;
+      const rank =
+        (entry.family === "IPv4" ? 0 : 4) +
+        (entry.address === preferred ? 0 : interfaceName === preferredInterface ? 1 : 2);
+      found.push({ interfaceName, address: entry.address, family: entry.family, rank });
     }
   }
-  return found.sort((a, b) => (a.family === b.family ? 0 : a.family === "IPv4" ? -1 : 1));
+  return found.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...address }) => address);
+}
+
+const ANY = new Set(["0.0.0.0", "::", "*", ""]);
+
+/**
+ * Where a relay listening on `listenHost` can be reached, best first, for the banner and `pair --cli`:
+ * the host itself when it is one address (127.0.0.1 when the relay listens on loopback only), else the
+ * LAN addresses (IPv4 only when it listens on 0.0.0.0). Empty when the PC has no network yet.
+ */
+export function reachableAddresses(
+  listenHost: string | undefined,
+  interfaces: Interfaces = networkInterfaces(),
+  preferred?: string,
+): string[] {
+  if (listenHost !== undefined && LOOPBACK.test(listenHost)) {
+    return [listenHost.toLowerCase() === "localhost" ? "127.0.0.1" : listenHost];
+  }
+  if (listenHost !== undefined && !ANY.has(listenHost)) return [listenHost];
+  const ipv4Only = listenHost === "0.0.0.0";
+  return lanAddresses(interfaces, preferred)
+    .filter((a) => !ipv4Only || a.family === "IPv4")
+    .map((a) => a.address);
+}
+
+/**
+ * The local IPv4 address of the interface that holds the default route, or undefined without one.
+ * Found by `connect()`ing a UDP socket to a public address: that only picks a route, no packet is sent.
+ */
+export function defaultRouteAddress(probe = "192.0.2.1"): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    const done = (address: string | undefined) => {
+      socket.close();
+      resolve(address && address !== "0.0.0.0" ? address : undefined);
+    };
+    socket.once("error", () => done(undefined));
+    socket.connect(53, probe, () => {
+      try {
+        done(socket.address().address);
+      } catch {
+        done(undefined);
+      }
+    });
+  });
 }
 
 /** `host:port` as typed in the extension's preferences (IPv6 in brackets). */
