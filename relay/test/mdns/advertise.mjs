@@ -1,7 +1,13 @@
 // Child process for discovery.test.ts: announces a relay with the relay's own mdns.ts until killed.
-// Usage: node --experimental-strip-types advertise.mjs <path of relay/src/mdns.ts> <relay id> <port>
-const [modulePath, relayId, port] = process.argv.slice(2);
+// Usage: node --experimental-strip-types advertise.mjs <path of relay/src/mdns.ts> <relay id> <port> [networks as JSON]
+const [modulePath, relayId, port, networks] = process.argv.slice(2);
 const { advertiseRelay } = await import(modulePath);
-advertiseRelay({ relayId, port: Number(port), version: "0.0.0-test", onError: (e) => console.error(e.message) });
+advertiseRelay({
+  relayId,
+  port: Number(port),
+  version: "0.0.0-test",
+  networks: networks ? JSON.parse(networks) : undefined,
+  onError: (e) => console.error(e.message),
+});
 console.log("advertising");
 globalThis.setInterval(() => undefined, 60_000);

@@ -15,6 +15,7 @@ const A = `psr-a-${tag}`;
 const B = `psr-b-${tag}`;
 const VA = `psra${tag}`;
 const VB = `psrb${tag}`;
+const WSL = `psrw${tag}`;
 const RELAY_ID = "008j4ct4ank7";
 const PORT = 8787;
 
@@ -44,8 +45,13 @@ function inNamespace(ns: string, script: string, args: string[]): ChildProcess {
   return child;
 }
 
-function advertise(): Promise<ChildProcess> {
-  const child = inNamespace(A, "./advertise.mjs", [MDNS, RELAY_ID, String(PORT)]);
+function advertise(networks?: Array<{ interface: string; addresses: string[] }>): Promise<ChildProcess> {
+  const child = inNamespace(A, "./advertise.mjs", [
+    MDNS,
+    RELAY_ID,
+    String(PORT),
+    ...(networks ? [JSON.stringify(networks)] : []),
+  ]);
   return new Promise((resolve, reject) => {
     child.stdout!.once("data", () => resolve(child));
     child.once("exit", (code) => reject(new Error(`advertiser exited (${code})`)));
@@ -53,7 +59,15 @@ function advertise(): Promise<ChildProcess> {
 }
 
 function lookUp(relayId: string, timeoutMs: number): Promise<{ relayId: string; address: string } | null> {
-  const child = inNamespace(B, "./browse.mjs", [DISCOVERY, relayId, String(timeoutMs)]);
+  return lastLine(inNamespace(B, "./browse.mjs", [DISCOVERY, relayId, String(timeoutMs)]), timeoutMs);
+}
+
+/** Every address the relay's announcement names, seen from the other namespace. */
+function announcedAddresses(relayId: string, timeoutMs: number): Promise<string[] | null> {
+  return lastLine(inNamespace(B, "./browse-addresses.mjs", [relayId, String(timeoutMs)]), timeoutMs);
+}
+
+function lastLine<T>(child: ChildProcess, timeoutMs: number): Promise<T> {
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   const timer = setTimeout(() => void stop(child), timeoutMs + 5_000);
@@ -62,7 +76,7 @@ function lookUp(relayId: string, timeoutMs: number): Promise<{ relayId: string; 
       clearTimeout(timer);
       const last = output.trim().split("\n").at(-1);
       if (!last) return reject(new Error("the browser printed nothing"));
-      resolve(JSON.parse(last) as { relayId: string; address: string } | null);
+      resolve(JSON.parse(last) as T);
     });
   });
 }
@@ -132,6 +146,25 @@ describe("discovery across two network namespaces", () => {
       ip("-n", A, "route", "replace", "224.0.0.0/4", "dev", VA);
       await advertise();
       expect(await lookUp(RELAY_ID, 8_000)).toMatchObject({ relayId: RELAY_ID, address: `10.77.0.3:${PORT}` });
+    },
+  );
+
+  it(
+    "announces on the LAN interface only, naming its own address and not a WSL switch's",
+    { timeout: 40_000 },
+    async () => {
+      await Promise.all(children.map(stop));
+      // A second adapter on the PC, as Hyper-V's vEthernet (WSL) would be.
+      ip("-n", A, "link", "add", WSL, "type", "veth", "peer", "name", `${WSL}p`);
+      ip("-n", A, "addr", "add", "172.29.176.1/20", "dev", WSL);
+      ip("-n", A, "link", "set", `${WSL}p`, "up");
+      ip("-n", A, "link", "set", WSL, "up");
+      const first = await advertise([{ interface: "10.77.0.3", addresses: ["10.77.0.3"] }]);
+      expect(await announcedAddresses(RELAY_ID, 8_000)).toEqual(["10.77.0.3"]);
+      // Without the choice, bonjour-service names every address of the machine: the test can tell.
+      await stop(first);
+      await advertise();
+      expect(await announcedAddresses(RELAY_ID, 8_000)).toEqual(expect.arrayContaining(["10.77.0.3", "172.29.176.1"]));
     },
   );
 
