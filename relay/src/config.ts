@@ -93,8 +93,9 @@ const upstream: Setting<URL>["parse"] = (raw, label) => {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(`${label}: "${raw}" must start with https:// or http://.`);
   }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigError(`${label}: "${raw}" must be a plain base URL, without credentials, query or fragment.`);
+  // A query is kept (Azure OpenAI and gateways may need `api-version`); credentials would end up in logs.
+  if (url.username || url.password || url.hash) {
+    throw new ConfigError(`${label}: "${raw}" must be a base URL without credentials or fragment.`);
   }
   url.pathname = url.pathname.replace(/\/+$/, "");
   return url;

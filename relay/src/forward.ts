@@ -120,6 +120,22 @@ export function writeFailure(res: ServerResponse, error: RelayError, contentType
   }
 }
 
+/**
+ * Where a caller's `/v1` path goes on `upstream`: under its path prefix (`/openai/v1` for Azure OpenAI),
+ * with the upstream's own query (`api-version=…`) before the caller's.
+ */
+export function upstreamTarget(upstream: URL): (path: string) => string {
+  const basePath = upstream.pathname.replace(/\/+$/, "");
+  const baseQuery = upstream.search.slice(1);
+  if (!baseQuery) return (path) => basePath + path;
+  return (path) => {
+    const q = path.indexOf("?");
+    if (q === -1) return `${basePath}${path}?${baseQuery}`;
+    const callerQuery = path.slice(q + 1);
+    return `${basePath}${path.slice(0, q)}?${baseQuery}${callerQuery ? "&" + callerQuery : ""}`;
+  };
+}
+
 /** Creates a forwarder for `upstream` (e.g. `https://api.openai.com/v1`). */
 export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forwarder {
   const pool = new Pool(upstream.origin, {
@@ -128,7 +144,7 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
     bodyTimeout: timeouts.idleMs,
     keepAliveTimeout: 30_000,
   });
-  const basePath = upstream.pathname.replace(/\/+$/, "");
+  const target = upstreamTarget(upstream);
 
   function forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest) {
     const headers = request.headers ?? upstreamRequestHeaders(req.headers);
@@ -163,7 +179,7 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
       pool.dispatch(
         {
           origin: upstream.origin,
-          path: basePath + path,
+          path: target(path),
           method: req.method as Dispatcher.HttpMethod,
           headers,
           body: request.body,
@@ -227,7 +243,7 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
     const signal = AbortSignal.timeout(timeoutMs);
     // undici's request API is loaded on first use: only the merged model list of local servers needs it.
     const { request } = await import("undici");
-    const url = `${upstream.origin}${basePath}${path}`;
+    const url = upstream.origin + target(path);
     const answer = await request(url, { dispatcher: pool, method: "GET", headers, signal });
     const chunks: Buffer[] = [];
     let size = 0;

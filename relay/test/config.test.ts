@@ -22,6 +22,13 @@ describe("relay settings", () => {
     expect(loadConfig(["--idle-timeout", "2.5"], env).timeouts.idleMs).toBe(2500);
   });
 
+  it("keeps an upstream's path and query (Azure OpenAI, gateways)", () => {
+    const azure = "https://example-resource.openai.azure.com/openai/v1/?api-version=preview";
+    const { upstream } = loadConfig(["--upstream", azure], home);
+    expect(upstream.pathname).toBe("/openai/v1");
+    expect(upstream.search).toBe("?api-version=preview");
+  });
+
   it.each([
     [["--port", "http"], /^--port: "http" is not a port number/],
     [["--port", "70000"], /^--port: "70000"/],
