@@ -39,6 +39,25 @@ const PARSE_FOR_LOG_BYTES = 256 * 1024;
 /** Headers that mean something to OpenAI only; a local server gets none of them, the key least of all. */
 const OPENAI_ONLY = ["authorization", "openai-organization", "openai-project"];
 
+const MB = 1024 * 1024;
+
+/**
+ * OpenAI's own size limits for uploads (a part of `/uploads`: 64 MB; one file: 512 MB), plus room for the
+ * multipart envelope. Such bodies stream through a byte counter, never held in memory, so a `--max-body`
+ * meant for JSON does not refuse them.
+ */
+const UPLOAD_LIMITS: Array<[RegExp, number]> = [
+  [/^\/uploads\/[^/?]+\/parts(?:\?|$)/, 65 * MB],
+  [/^\/files(?:\?|$)/, 513 * MB],
+];
+
+/** The largest body accepted for this request: OpenAI's limit for a multipart upload, else `--max-body`. */
+export function bodyLimit(req: IncomingMessage, path: string, maxBodyBytes: number): number {
+  if (req.method !== "POST" || !/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) return maxBodyBytes;
+  const limit = UPLOAD_LIMITS.find(([pattern]) => pattern.test(path))?.[1];
+  return limit === undefined ? maxBodyBytes : Math.max(limit, maxBodyBytes);
+}
+
 /** OpenAI and the local model servers, and the choice between them by the request's `model`. */
 export function createUpstreams(config: UpstreamsConfig): Upstreams {
   const openai = createForwarder(config.upstream, config.timeouts);
@@ -61,7 +80,7 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
     }
     inFlight++;
     try {
-      const body = await takeRequestBody(req, { maxBytes: config.limits.maxBodyBytes });
+      const body = await takeRequestBody(req, { maxBytes: bodyLimit(req, path, config.limits.maxBodyBytes) });
       const model = modelOf(body, parseUpTo);
       if (model) note.model = model;
       const headers = upstreamRequestHeaders(req.headers);
