@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ensureHome, moveRoamingHome, relayHome } from "../../src/security/home.js";
+import { display, type CommandLine } from "../../src/setup/windows.js";
+
+const root = mkdtempSync(join(tmpdir(), "passerelle-home-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("the relay's folder", () => {
+  it("is in %LOCALAPPDATA% on Windows (it does not roam), the platform's config folder elsewhere", () => {
+    const env = { LOCALAPPDATA: "C:\\Users\\Léa\\AppData\\Local", APPDATA: "C:\\Users\\Léa\\AppData\\Roaming" };
+    expect(relayHome(env, "win32", "C:\\Users\\Léa")).toBe("C:\\Users\\Léa\\AppData\\Local\\Passerelle");
+    expect(relayHome({}, "win32", "C:\\Users\\Léa")).toBe("C:\\Users\\Léa\\AppData\\Local\\Passerelle");
+    expect(relayHome({}, "darwin", "/Users/lea")).toBe("/Users/lea/Library/Application Support/Passerelle");
+    expect(relayHome({}, "linux", "/home/lea")).toBe("/home/lea/.config/passerelle");
+    expect(relayHome({ PASSERELLE_HOME: "/srv/relay" }, "win32")).toBe("/srv/relay");
+  });
+
+  it("is limited to the current Windows user with icacls when created, and left alone afterwards", () => {
+    const ran: string[] = [];
+    const run = (command: CommandLine) => (ran.push(display(command)), true);
+    const folder = join(root, "acl", "Passer elle");
+    const env = { USERNAME: "lea", USERDOMAIN: "PC-12" };
+    ensureHome(folder, "win32", env, run);
+    expect(ran).toEqual([`icacls "${folder}" /inheritance:r /grant:r PC-12\\lea:(OI)(CI)F`]);
+    ensureHome(folder, "win32", env, run);
+    expect(ran).toHaveLength(1);
+  });
+
+  it("keeps POSIX modes elsewhere, and runs no command", () => {
+    const ran: CommandLine[] = [];
+    const folder = join(root, "posix");
+    ensureHome(folder, "linux", { USERNAME: "lea" }, (command) => (ran.push(command), true));
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(ran).toEqual([]);
+  });
+
+  it("moves an earlier %APPDATA%\\Passerelle to %LOCALAPPDATA% once, and says so in one line", () => {
+    const appData = join(root, "Roaming");
+    const localAppData = join(root, "Local");
+    mkdirSync(join(appData, "Passerelle"), { recursive: true });
+    writeFileSync(join(appData, "Passerelle", "devices.json"), '{"devices":[]}');
+    const env = { APPDATA: appData, LOCALAPPDATA: localAppData };
+
+    const said = moveRoamingHome(env, "win32");
+    expect(said).toMatch(/^Moved the relay's folder from .*Roaming.*Passerelle to .*Local.*Passerelle \(/);
+    expect(said).not.toContain("\n");
+    expect(readFileSync(join(localAppData, "Passerelle", "devices.json"), "utf8")).toBe('{"devices":[]}');
+    expect(existsSync(join(appData, "Passerelle"))).toBe(false);
+    expect(moveRoamingHome(env, "win32")).toBeUndefined();
+  });
+
+  it("never overwrites a folder already in %LOCALAPPDATA%, nor moves anything off Windows", () => {
+    const appData = join(root, "Roaming2");
+    const localAppData = join(root, "Local2");
+    for (const dir of [join(appData, "Passerelle"), join(localAppData, "Passerelle")])
+      mkdirSync(dir, { recursive: true });
+    const env = { APPDATA: appData, LOCALAPPDATA: localAppData };
+    expect(moveRoamingHome(env, "win32")).toBeUndefined();
+    expect(moveRoamingHome(env, "linux")).toBeUndefined();
+    expect(existsSync(join(appData, "Passerelle"))).toBe(true);
+  });
+});
