@@ -1,3 +1,6 @@
+import { ServerResponse, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import Koa from "koa";
 import Router from "@koa/router";
 import { RelayError } from "./errors.js";
@@ -8,6 +11,7 @@ import { addPairingRoutes } from "./security/pairing-routes.js";
 import { deviceCheck, type RelaySecurity } from "./security/relay-security.js";
 import { createUpstreams, type RouteNote } from "./upstreams.js";
 import { version } from "./version.js";
+import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "./websocket.js";
 
 export interface AppOptions {
   /** Where request lines go; none by default. */
@@ -18,6 +22,8 @@ export interface AppOptions {
 
 export interface RelayApp {
   app: Koa;
+  /** The server's `upgrade` listener: a WebSocket goes through the same checks and log as any request. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Closes the upstream connections. */
   close(): Promise<void>;
 }
@@ -49,6 +55,8 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
   app.silent = true;
   const upstreams = createUpstreams(config);
   const router = new Router();
+  /** The raw connections of requests that came through `upgrade`, by request. */
+  const upgrades = new WeakMap<IncomingMessage, UpgradeRequest>();
 
   app.use(async (ctx, next) => {
     const started = performance.now();
@@ -115,6 +123,27 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       );
     }
     ctx.respond = false;
+    const upgrade = upgrades.get(ctx.req);
+    if (upgrade && !wantsWebSocket(ctx.req)) {
+      // Its body, if any, was never read as HTTP: the connection is not an ordinary request any more.
+      throw new RelayError(
+        400,
+        "unknown_path",
+        "The relay passes WebSocket upgrades only (GET with Upgrade: websocket); send this request without an Upgrade header.",
+      );
+    }
+    if (upgrade) {
+      (ctx.state.route as RouteNote).upstream = "websocket";
+      ctx.state.outcome = await passWebSocket(
+        ctx.req,
+        ctx.res,
+        upgrade,
+        rest + ctx.search,
+        config.upstream,
+        config.timeouts,
+      );
+      return;
+    }
     ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route as RouteNote);
   });
 
@@ -128,5 +157,17 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
     );
   });
 
-  return { app, close: () => upstreams.close() };
+  const callback = app.callback();
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    // Answers on this connection (a refusal, or any path but /v1) are ordinary HTTP, then the connection ends.
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once("finish", () => socket.end());
+    socket.on("error", () => socket.destroy());
+    upgrades.set(req, { socket: socket as Socket, head });
+    void callback(req, res);
+  }
+
+  return { app, upgrade, close: () => upstreams.close() };
 }

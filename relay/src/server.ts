@@ -44,6 +44,7 @@ export async function startRelay(
         },
         relay.app.callback(),
       );
+  server.on("upgrade", relay.upgrade);
   // A caller must send its request headers promptly: a slow client cannot hold a socket for long.
   server.headersTimeout = config.limits.headersMs;
   // Streams can last minutes; an idle upstream is bounded by the relay's own idle timeout instead.
