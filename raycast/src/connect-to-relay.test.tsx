@@ -6,8 +6,10 @@ import { renderCommand, runAction, visible } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./api/connection";
 import type { DiscoveredRelay } from "./api/discovery";
 import ConnectToRelay from "./connect-to-relay";
+import { PIN_CHARS } from "./helpers/pairing-code";
 
-const CODE = "008J-4CT4-ANK7-F24S-NAXW-VTPV";
+// The code of the relay found below (its id is the code's start), with a PIN as long as the format says.
+const CODE = ("008J4CT4ANK7F24SNAXW" + "VTPVQRST".slice(0, PIN_CHARS)).match(/.{4}/g)!.join("-");
 const found: DiscoveredRelay = {
   relayId: "008j4ct4ank7",
   name: "Passerelle 008j4ct4ank7",
@@ -87,6 +89,31 @@ describe("Connect to Relay", () => {
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
     expect(raycast.toasts.at(-1)?.title).toBe("Not the relay of this code");
     expect(raycast.storage.has(PAIRED_RELAY_KEY)).toBe(false);
+  });
+
+  it("says the relay was not found when no relay with the code answers, through the one failure toast", async () => {
+    discovery.findRelayById.mockResolvedValue(undefined);
+    renderCommand(<ConnectToRelay />);
+    await runAction("Type the Code");
+    typeIn("Pairing Code", CODE);
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
+    expect(raycast.toasts.at(-1)).toMatchObject({ title: "Relay not found", primaryAction: { title: "Copy Error" } });
+    expect(pairing.pairWithRelay).not.toHaveBeenCalled();
+  });
+
+  it("words the relay's refusal by its code, with the wait it asks for", async () => {
+    const { PairingRefusedError } = await import("./api/errors");
+    pairing.pairWithRelay.mockRejectedValueOnce(new PairingRefusedError("pairing_code_wrong", "relay's words"));
+    pairing.pairWithRelay.mockRejectedValueOnce(new PairingRefusedError("too_many_failures", "relay's words", 30));
+    renderCommand(<ConnectToRelay />);
+    await runAction("Pair with This Relay");
+    typeIn("Pairing Code", CODE);
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.title).toBe("Wrong code"));
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.title).toBe("Relay is pausing"));
+    expect(raycast.toasts.at(-1)?.message).toContain("30 s");
   });
 
   it("refuses what is not a code before going to the network", async () => {

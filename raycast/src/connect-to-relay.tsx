@@ -1,22 +1,15 @@
-import {
-  Action,
-  ActionPanel,
-  Clipboard,
-  Form,
-  Icon,
-  List,
-  popToRoot,
-  showToast,
-  Toast,
-  useNavigation,
-} from "@raycast/api";
+import { Action, ActionPanel, Form, Icon, List, popToRoot, showToast, Toast, useNavigation } from "@raycast/api";
 import { hostname } from "node:os";
 import { useEffect, useState } from "react";
 import { savePairedRelay } from "./api/connection";
 import { browseRelays, findRelayById, type DiscoveredRelay } from "./api/discovery";
-import { CertificateMismatchError, pairWithRelay, PairingCodeError, PairingRefusedError } from "./api/pairing";
-import { describeFailure } from "./helpers/errors";
-import { parsePairingCode, RELAY_ID_CHARS } from "./helpers/pairing-code";
+import { PairingCodeError, RelayNotFoundError } from "./api/errors";
+import { pairWithRelay } from "./api/pairing";
+import { showFailure } from "./components/failure-toast";
+import { FINGERPRINT_CHARS, parsePairingCode, PIN_CHARS, RELAY_ID_CHARS } from "./helpers/pairing-code";
+
+const CODE_CHARS = FINGERPRINT_CHARS + PIN_CHARS;
+const CODE_PLACEHOLDER = Array.from({ length: CODE_CHARS / 4 }, () => "XXXX").join("-");
 
 /** Connect to Relay: pick a relay found on the network (or type its address), type the code it shows, pair. */
 export default function Command() {
@@ -79,7 +72,7 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
 
   async function submit(values: PairValues) {
     const code = parsePairingCode(values.code);
-    if (!code) return setCodeError("24 letters and digits, as the relay shows them");
+    if (!code) return setCodeError(`${CODE_CHARS} letters and digits, as the relay shows them`);
     setBusy(true);
     const toast = await showToast({ style: Toast.Style.Animated, title: "Pairing…" });
     try {
@@ -91,11 +84,8 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
       toast.message = "Ask, Chat and Transform now go through it, over an encrypted connection.";
       await popToRoot();
     } catch (error) {
-      const { title, message, detail } = explain(error);
-      toast.style = Toast.Style.Failure;
-      toast.title = title;
-      toast.message = message;
-      toast.primaryAction = { title: "Copy Error", onAction: () => void Clipboard.copy(detail) };
+      await toast.hide();
+      await showFailure(error);
       if (error instanceof PairingCodeError) setCodeError(error.message);
     } finally {
       setBusy(false);
@@ -117,7 +107,7 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
       <Form.TextField
         id="code"
         title="Pairing Code"
-        placeholder="XXXX-XXXX-XXXX-XXXX-XXXX-XXXX"
+        placeholder={CODE_PLACEHOLDER}
         error={codeError}
         onChange={() => setCodeError(undefined)}
       />
@@ -137,26 +127,6 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
 /** The relay's id is the start of its code: look it up on the network. */
 async function findByCode(fingerprintPart: string): Promise<string> {
   const found = await findRelayById(fingerprintPart.slice(0, RELAY_ID_CHARS).toLowerCase(), { timeoutMs: 5_000 });
-  if (!found) {
-    throw new Error(
-      "No relay with this code answers on this network. Check that the relay runs, or type the address it prints.",
-    );
-  }
+  if (!found) throw new RelayNotFoundError();
   return found.address;
-}
-
-function explain(error: unknown): { title: string; message: string; detail: string } {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (error instanceof CertificateMismatchError)
-    return { title: "Not the relay of this code", message: error.message, detail };
-  if (error instanceof PairingCodeError) return { title: "Not a pairing code", message: error.message, detail };
-  if (error instanceof PairingRefusedError) {
-    const title = error.code === "pairing_code_wrong" ? "Wrong code" : "Pairing not open on the relay";
-    return { title, message: error.message, detail: `${detail} (${error.code})` };
-  }
-  if (error instanceof Error && error.message.startsWith("No relay with this code")) {
-    return { title: "Relay not found", message: error.message, detail };
-  }
-  const described = describeFailure(error);
-  return { title: described.title, message: described.message, detail: described.detail };
 }

@@ -6,7 +6,7 @@ import Router from "@koa/router";
 import { RelayError } from "./errors.js";
 import { writeFailure, type ForwardOutcome } from "./forward.js";
 import type { RelayConfig } from "./config.js";
-import type { RequestLogger } from "./request-log.js";
+import { errorDetail, type RequestLogger } from "./request-log.js";
 import { addPairingRoutes } from "./security/pairing-routes.js";
 import { deviceCheck, type RelaySecurity } from "./security/relay-security.js";
 import { createUpstreams, type RouteNote } from "./upstreams.js";
@@ -73,7 +73,8 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
               "relay_internal_error",
               "The relay met an unexpected error. Try again; if it persists, restart the relay.",
             );
-      if (!(error instanceof RelayError)) ctx.state.failure = (error as Error).name;
+      // The name and code tell what went wrong; the message could quote a request, so it is never logged.
+      if (!(error instanceof RelayError)) ctx.state.detail = errorDetail(error);
       ctx.respond = false;
       writeFailure(ctx.res, relayError, undefined);
       ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
@@ -89,6 +90,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
         durationMs: performance.now() - started,
         bytes: outcome?.bytes ?? Number(ctx.response.length ?? 0),
         failure: outcome?.failure ?? ctx.state.failure,
+        detail: outcome?.detail ?? ctx.state.detail,
         model: note.model,
         ...(config.verbose && {
           upstream: note.upstream,

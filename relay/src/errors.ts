@@ -13,6 +13,7 @@ export const RELAY_ERROR_CODES = [
   // The device token and its lockout
   "device_token_invalid",
   "too_many_failures",
+  "device_registry_damaged",
   // Pairing
   "pairing_closed",
   "pairing_code_wrong",

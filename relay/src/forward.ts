@@ -3,6 +3,7 @@ import type { Dispatcher } from "undici";
 import { RelayError, errorJson } from "./errors.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import type { ForwardBody } from "./request-body.js";
+import { errorDetail } from "./request-log.js";
 import { Pool, errors } from "./undici-pool.js";
 
 /** What happened to one forwarded request, for the request log. */
@@ -11,6 +12,8 @@ export interface ForwardOutcome {
   bytes: number;
   /** Why the exchange ended early, if it did: a relay error code or `caller_gone`. */
   failure?: string;
+  /** The underlying error's name and code when the upstream failed (never its message). */
+  detail?: string;
   /** Time from sending the request to the upstream's response headers. */
   firstByteMs?: number;
   /** The upstream's `x-request-id`, which OpenAI support asks for. */
@@ -162,6 +165,7 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
         }
         const relayError = error instanceof RelayError ? error : upstreamFailure(error, upstream, timeouts);
         outcome.failure = relayError.code;
+        if (!(error instanceof RelayError)) outcome.detail = errorDetail(error);
         if (!res.headersSent) outcome.status = relayError.status;
         writeFailure(res, relayError, contentType);
       };

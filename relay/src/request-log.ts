@@ -9,6 +9,8 @@ export interface RequestLogEntry {
   bytes: number;
   model?: string | undefined;
   failure?: string | undefined;
+  /** For an unexpected or upstream failure: the error's name and code (e.g. `TypeError`, `Error ECONNRESET`), never its message. */
+  detail?: string | undefined;
   /** Verbose only: which upstream answered (a local server's name, or `merged` for the model list). */
   upstream?: string | undefined;
   /** Verbose only: time to the upstream's response headers. */
@@ -19,20 +21,34 @@ export interface RequestLogEntry {
 
 export type RequestLogger = (entry: RequestLogEntry) => void;
 
+const KEY_SHAPED = /(?<![A-Za-z0-9])(sk|psr)([-_])[A-Za-z0-9_-]{4,}/g;
+
+/** Cuts key- and token-shaped strings (`sk-…`, `psr_…`) short: a key pasted into a URL or a model name must not reach the log. */
+export function redactKeys(text: string): string {
+  return text.replace(KEY_SHAPED, "$1$2…");
+}
+
+/** The name and code of an error (`TypeError`, `Error ECONNRESET`) for the log; its message could quote a secret. */
+export function errorDetail(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const shownCode = typeof code === "string" && /^[A-Za-z0-9_]{1,40}$/.test(code) ? ` ${code}` : "";
+  return redactKeys(name.slice(0, 60) + shownCode);
+}
+
 /** Formats an entry as one human-readable line, e.g. `10:31:02 192.168.1.31 POST /v1/chat/completions gpt-4.1-mini 200 812 ms 4.1 kB`. */
 export function formatRequestLine(entry: RequestLogEntry): string {
   const time = clockTime(entry.time);
   const size = entry.bytes < 1000 ? `${entry.bytes} B` : `${(entry.bytes / 1000).toFixed(1)} kB`;
-  // A key pasted into a URL by mistake must not reach the log: key- and token-like segments are cut short.
-  const path = entry.path.replace(/\b(sk|psr)([-_])[\w-]{4,}/g, "$1$2…");
-  const parts = [time, entry.address, entry.method, path];
+  const parts = [time, entry.address, entry.method, entry.path];
   if (entry.model) parts.push(entry.model);
   parts.push(String(entry.status), `${Math.round(entry.durationMs)} ms`, size);
-  if (entry.failure) parts.push(`(${entry.failure})`);
+  if (entry.failure) parts.push(entry.detail ? `(${entry.failure}: ${entry.detail})` : `(${entry.failure})`);
   if (entry.upstream) parts.push(`via ${entry.upstream}`);
   if (entry.firstByteMs !== undefined) parts.push(`first byte ${Math.round(entry.firstByteMs)} ms`);
   if (entry.requestId) parts.push(entry.requestId);
-  return parts.join(" ");
+  // Every field, not only the path: whatever a caller controls could carry a key.
+  return redactKeys(parts.join(" "));
 }
 
 let clockSecond = -1;

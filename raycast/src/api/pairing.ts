@@ -3,6 +3,7 @@ import { isIP } from "node:net";
 import { connect } from "node:tls";
 import { codeMatchesFingerprint, parsePairingCode } from "../helpers/pairing-code";
 import { parseRelayAddress } from "../helpers/relay-address";
+import { CertificateMismatchError, PairingCodeError, PairingRefusedError } from "./errors";
 import { createRelayTransport, type RelayConnection } from "./relay-client";
 
 /** What pairing stores in LocalStorage: enough to reach the relay, pinned, and to find it again by id. */
@@ -14,35 +15,7 @@ export interface PairedRelay extends RelayConnection {
   deviceToken: string;
 }
 
-/** The typed code is not a pairing code (wrong length or characters). */
-export class PairingCodeError extends Error {
-  constructor() {
-    super("That is not a pairing code: it has 24 letters and digits, like 4G8Z-K2PA-0WQM-7TXB-H3CN-9RD5.");
-    this.name = "PairingCodeError";
-  }
-}
-
-/** The relay at that address shows another certificate than the code names: nothing was sent to it. */
-export class CertificateMismatchError extends Error {
-  readonly code = "PASSERELLE_CODE_MISMATCH";
-  constructor() {
-    super(
-      "The relay at this address is not the one whose code you typed. Check the code; if it is right, another machine may be answering at this address.",
-    );
-    this.name = "CertificateMismatchError";
-  }
-}
-
-/** The relay refused the PIN, or no pairing session was open. `code` is the relay's error code. */
-export class PairingRefusedError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PairingRefusedError";
-  }
-}
+export { CertificateMismatchError, PairingCodeError, PairingRefusedError } from "./errors";
 
 /** The relay's certificate, as seen in a TLS handshake. */
 export interface ProbedCertificate {
@@ -122,9 +95,11 @@ export async function pairWithRelay(options: PairOptions): Promise<PairedRelay> 
       error?: { code?: string; message?: string };
     };
     if (!response.ok || !body.token || !body.relayId) {
+      const wait = Number(response.headers.get("retry-after"));
       throw new PairingRefusedError(
         body.error?.code ?? `http_${response.status}`,
         body.error?.message ?? `The relay refused pairing (${response.status}).`,
+        Number.isFinite(wait) && wait > 0 ? wait : undefined,
       );
     }
     return {

@@ -2,6 +2,7 @@ import { X509Certificate } from "node:crypto";
 import OpenAI from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import { parseRelayAddress, type RelayEndpoint } from "../helpers/relay-address";
+import { PinMismatchError } from "./errors";
 
 /** How to reach one relay: what the user typed, or what pairing stored. */
 export interface RelayConnection {
@@ -16,35 +17,7 @@ export interface RelayConnection {
   deviceToken?: string;
 }
 
-/** Raised inside the TLS handshake when the relay shows another certificate than the paired one. */
-export class PinMismatchError extends Error {
-  readonly code = "PASSERELLE_PIN_MISMATCH";
-  constructor() {
-    super("The relay's certificate is not the one this Mac paired with.");
-    this.name = "PinMismatchError";
-  }
-}
-
-/** Nothing is paired: no relay to talk to until Connect to Relay has run. */
-export class NotPairedError extends Error {
-  readonly code = "PASSERELLE_NOT_PAIRED";
-  constructor() {
-    super("This Mac is not paired with a relay yet.");
-    this.name = "NotPairedError";
-  }
-}
-
-/** The paired relay did not answer at its address, and was not found again on this network. `cause` says why. */
-export class RelayUnreachableError extends Error {
-  readonly code = "PASSERELLE_RELAY_UNREACHABLE";
-  constructor(
-    readonly address: string,
-    options: { cause: unknown },
-  ) {
-    super(`The relay does not answer at ${address} and was not found again on this network.`, options);
-    this.name = "RelayUnreachableError";
-  }
-}
+export { NotPairedError, PinMismatchError, RelayUnreachableError } from "./errors";
 
 export const DEVICE_TOKEN_HEADER = "X-Passerelle-Token";
 

@@ -1,10 +1,28 @@
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { APIConnectionError, APIUserAbortError } from "openai";
 import { describe, expect, it } from "vitest";
-import { errorResponse, fakeFetch } from "../../test/fake-openai";
+// The relay's own list of the codes it sends: the contract this file holds the extension to.
+import { RELAY_ERROR_CODES } from "../../../relay/src/errors";
+import { makeSelfSignedCertificate } from "../../test/certificates";
+import { chunkEvent, errorResponse, fakeFetch, sseResponse } from "../../test/fake-openai";
 import { closedPort } from "../../test/ports";
-import { createRelayClient, NotPairedError, PinMismatchError, RelayUnreachableError } from "../api/relay-client";
-import { describeFailure, isCancellation, isRelayUnreachable, redactSecrets } from "./errors";
+import { streamCompletion } from "../api/completion";
+import {
+  CertificateMismatchError,
+  NotPairedError,
+  PairingCodeError,
+  PairingRefusedError,
+  PinMismatchError,
+  RelayNotFoundError,
+  RelayUnreachableError,
+} from "../api/errors";
+import { createRelayClient } from "../api/relay-client";
+import { describeFailure, isCancellation, isRelayUnreachable, redactSecrets, RELAY_FAILURES } from "./errors";
 import { parseRelayAddress } from "./relay-address";
+
+/** Titles that say nothing about what happened: no failure the relay can send may end on one of them. */
+const GENERIC_TITLES = ["Something went wrong", "Request failed", "OpenAI had a problem", "OpenAI refused the request"];
 
 /** The error the official client raises for this response. */
 async function errorFor(response: Response): Promise<unknown> {
@@ -76,14 +94,50 @@ describe("describeFailure", () => {
     expect(describeFailure(rate).message).toContain("20 s");
   });
 
-  it.each([
-    ["upstream_unreachable", 502, "PC cannot reach OpenAI"],
-    ["upstream_timeout", 504, "OpenAI took too long"],
-    ["device_token_invalid", 401, "Mac not paired with this relay"],
-    ["relay_busy", 503, "Relay busy"],
-  ])("explains the relay's own %s", async (code, status, title) => {
-    const error = await errorFor(errorResponse(status, { message: "relay says", type: "relay_error", code }));
-    expect(describeFailure(error).title).toBe(title);
+  it("has words for every code the relay sends, and for no code it does not", () => {
+    const missing = RELAY_ERROR_CODES.filter((code) => !RELAY_FAILURES[code]);
+    expect(missing, "relay codes without wording in RELAY_FAILURES").toEqual([]);
+    const stale = Object.keys(RELAY_FAILURES).filter(
+      (code) => !(RELAY_ERROR_CODES as readonly string[]).includes(code),
+    );
+    expect(stale, "wording for codes the relay never sends").toEqual([]);
+  });
+
+  // Whatever status the relay pairs a code with (its 401 is not OpenAI's 401, its 502 not OpenAI's outage).
+  it.each(RELAY_ERROR_CODES.flatMap((code) => [400, 401, 413, 429, 502, 504].map((status) => [code, status] as const)))(
+    "words the relay's %s (status %i) as the relay's failure, not a generic one",
+    async (code, status) => {
+      const error = await errorFor(errorResponse(status, { message: "relay says", type: "relay_error", code }));
+      const failure = describeFailure(error);
+      expect(failure.title).toBe(RELAY_FAILURES[code].title);
+      expect(GENERIC_TITLES).not.toContain(failure.title);
+      expect(failure.fix).toBe(RELAY_FAILURES[code].fix);
+    },
+  );
+
+  it("words a relay failure that arrives mid-stream as an SSE error event", async () => {
+    const { fetch } = fakeFetch(() =>
+      sseResponse([
+        chunkEvent("Half an"),
+        `event: error\ndata: ${JSON.stringify({ error: { message: "stopped", type: "relay_error", param: null, code: "upstream_idle_timeout" } })}\n\n`,
+      ]),
+    );
+    const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
+    const pieces: string[] = [];
+    const error = await streamCompletion(
+      client,
+      { model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] },
+      (text) => pieces.push(text),
+    ).catch((caught: unknown) => caught);
+    expect(pieces).toEqual(["Half an"]);
+    expect(describeFailure(error).title).toBe(RELAY_FAILURES.upstream_idle_timeout.title);
+  });
+
+  it("keeps Connect to Relay as the fix when the relay no longer knows this Mac", async () => {
+    const error = await errorFor(
+      errorResponse(401, { message: "unknown device", type: "invalid_request_error", code: "device_token_invalid" }),
+    );
+    expect(describeFailure(error)).toMatchObject({ title: "Mac not paired with this relay", fix: "connect-to-relay" });
   });
 
   it("gives the wait for too_many_failures", async () => {
@@ -120,6 +174,54 @@ describe("describeFailure", () => {
     ["UND_ERR_CONNECT_TIMEOUT", /firewall/],
   ])("explains %s found deep in the cause chain", (code, advice) => {
     expect(describeFailure(connectionError(code)).message).toMatch(advice);
+  });
+
+  it.each([
+    "CERT_SIGNATURE_FAILURE",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "CERT_HAS_EXPIRED",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  ])("calls %s a certificate refusal, never a network problem", (code) => {
+    expect(describeFailure(connectionError(code))).toMatchObject({
+      title: "Relay certificate does not match",
+      fix: "connect-to-relay",
+    });
+    expect(isRelayUnreachable(connectionError(code))).toBe(false);
+  });
+
+  it("calls an impostor with the paired certificate's name a certificate refusal (a real TLS server)", async () => {
+    const name = `passerelle-impostor-${process.pid}`;
+    const [paired, impostor] = [await makeSelfSignedCertificate(name), await makeSelfSignedCertificate(name)];
+    const server = createServer({ cert: impostor.certPem, key: impostor.keyPem }, (_req, res) => res.end("{}"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createRelayClient(
+        { address, scheme: "https", certificatePem: paired.certPem, fingerprint256: paired.fingerprint256 },
+        "sk-test-1",
+        { maxRetries: 0 },
+      );
+      const error = await client.models.list().catch((caught: unknown) => caught);
+      expect(describeFailure(error, { address }).title).toBe("Relay certificate does not match");
+      expect(isRelayUnreachable(error)).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("words each failure of pairing itself", () => {
+    expect(describeFailure(new PairingCodeError()).title).toBe("Not a pairing code");
+    expect(describeFailure(new CertificateMismatchError()).title).toBe("Not the relay of this code");
+    expect(describeFailure(new RelayNotFoundError()).title).toBe("Relay not found");
+    expect(describeFailure(new PairingRefusedError("pairing_code_wrong", "relay says")).title).toBe("Wrong code");
+    expect(describeFailure(new PairingRefusedError("pairing_closed", "relay says")).title).toBe(
+      "Pairing not open on the relay",
+    );
+    expect(describeFailure(new PairingRefusedError("too_many_failures", "relay says", 42)).message).toContain("42 s");
   });
 
   it("explains a refused certificate or pin", () => {

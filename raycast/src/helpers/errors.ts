@@ -10,8 +10,15 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from "openai";
-import { NotPairedError, RelayUnreachableError } from "../api/relay-client";
-import { RelayAddressError } from "./relay-address";
+import {
+  CertificateMismatchError,
+  NotPairedError,
+  PairingCodeError,
+  PairingRefusedError,
+  RelayAddressError,
+  RelayNotFoundError,
+  RelayUnreachableError,
+} from "../api/errors";
 
 /** Where a failure is fixed: the extension's preferences (key, model), or pairing (Connect to Relay). */
 export type FailureFix = "preferences" | "connect-to-relay";
@@ -72,24 +79,76 @@ CONNECTION_ADVICE.UND_ERR_CONNECT_TIMEOUT = CONNECTION_ADVICE.ETIMEDOUT;
 CONNECTION_ADVICE.EAI_AGAIN = CONNECTION_ADVICE.ENOTFOUND;
 CONNECTION_ADVICE.UND_ERR_SOCKET = CONNECTION_ADVICE.ECONNRESET;
 
+// Every way Node's TLS can refuse a certificate (its X509 verify codes), and the pin's own error: each of them is
+// a certificate refusal, never "cannot reach", and never a reason to look the relay up elsewhere.
 const CERTIFICATE_CODES = new Set<string>([
   "PASSERELLE_PIN_MISMATCH",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "SELF_SIGNED_CERT_IN_CHAIN",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
   "CERT_HAS_EXPIRED",
-  "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "CERT_CHAIN_TOO_LONG",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "PATH_LENGTH_EXCEEDED",
+  "INVALID_PURPOSE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
-const RELAY_CODES: Record<string, { title: string; message: string; fix?: FailureFix }> = {
-  upstream_unreachable: {
-    title: "PC cannot reach OpenAI",
-    message: "The relay runs but cannot reach OpenAI. Check the PC's internet connection.",
+/** True for a code that means the relay's certificate was refused (the list above, or one like them). */
+function isCertificateCode(code: string): boolean {
+  return CERTIFICATE_CODES.has(code) || /CERT|_SIGNATURE|ISSUER|_CRL/.test(code);
+}
+
+/** A TLS failure that is not about the certificate: something at the address does not speak the relay's TLS. */
+function isTlsProtocolCode(code: string): boolean {
+  return code === "EPROTO" || code.startsWith("ERR_SSL_") || code.startsWith("ERR_TLS_");
+}
+
+/** Words for people, and the fix, for one failure. */
+export interface FailureWording {
+  title: string;
+  message: string;
+  fix?: FailureFix;
+}
+
+/**
+ * Words for every `code` the relay sends (its list: `RELAY_ERROR_CODES` in relay/src/errors.ts). errors.test.ts
+ * goes through the relay's list and fails when a code has no entry here.
+ */
+export const RELAY_FAILURES: Readonly<Record<string, FailureWording>> = {
+  invalid_path: {
+    title: "Relay refused the request",
+    message: "The request's path has '.' or '..' in it, which the relay does not forward. Update the extension.",
   },
-  upstream_timeout: {
-    title: "OpenAI took too long",
-    message: "OpenAI did not answer the PC in time. Try again in a moment.",
+  unknown_path: {
+    title: "Relay does not know this request",
+    message: "The relay does not serve this path. Update the relay on the PC and the extension to the same version.",
+  },
+  invalid_authorization_header: {
+    title: "API key not usable",
+    message:
+      "The OpenAI API key in the preferences is empty or has spaces or line breaks in it. Paste it again in the extension's preferences.",
+    fix: "preferences",
+  },
+  request_too_large: {
+    title: "Request too large for the relay",
+    message: "The relay accepts smaller requests. Send less text, or raise --max-body on the relay.",
+  },
+  request_body_incomplete: {
+    title: "Request cut off",
+    message: "The relay received only part of the request: the connection dropped on the way. Try again.",
   },
   device_token_invalid: {
     title: "Mac not paired with this relay",
@@ -98,11 +157,72 @@ const RELAY_CODES: Record<string, { title: string; message: string; fix?: Failur
   },
   too_many_failures: {
     title: "Relay is pausing",
-    message: "The relay saw too many failed attempts and waits before accepting more.",
+    message: "The relay saw too many failed attempts (wrong codes or unknown devices) and waits before accepting more.",
+  },
+  device_registry_damaged: {
+    title: "Relay's list of paired devices is damaged",
+    message:
+      "The relay found its list of paired devices damaged and waits for a choice on the PC: follow what the relay's window says (restore or reset). After a reset, pair again with Connect to Relay.",
+  },
+  pairing_closed: {
+    title: "Pairing not open on the relay",
+    message:
+      "No pairing code is waiting on the relay (it was used, expired, or too many wrong codes were typed). On the PC, press p in the relay's window or run `npx passerelle pair`, then type the new code.",
+  },
+  pairing_code_wrong: {
+    title: "Wrong code",
+    message: "The code is not the one the relay shows. Check it and type it again.",
+  },
+  control_refused: {
+    title: "Only the PC can open pairing",
+    message: "Pairing is opened on the PC itself: press p in the relay's window or run `npx passerelle pair` there.",
+  },
+  body_too_large: {
+    title: "Pairing request refused",
+    message: "The relay found the pairing request too large. Update the extension and the relay, then pair again.",
+  },
+  invalid_json: {
+    title: "Pairing request not understood",
+    message: "The relay did not understand the pairing request. Update the extension and the relay, then pair again.",
   },
   relay_busy: {
     title: "Relay busy",
     message: "The relay has too many requests in flight. Try again in a few seconds.",
+  },
+  relay_internal_error: {
+    title: "The relay failed",
+    message: "The relay met an unexpected error. Try again; if it keeps happening, restart the relay on the PC.",
+  },
+  upstream_unreachable: {
+    title: "PC cannot reach OpenAI",
+    message: "The relay runs but cannot reach OpenAI. Check the PC's internet connection.",
+  },
+  upstream_connect_timeout: {
+    title: "PC cannot connect to OpenAI",
+    message: "The relay could not open a connection to OpenAI in time. Check the PC's internet connection.",
+  },
+  upstream_first_byte_timeout: {
+    title: "OpenAI took too long to answer",
+    message:
+      "OpenAI did not start answering the PC in time. Try again; for slow models, raise --first-byte-timeout on the relay.",
+  },
+  upstream_idle_timeout: {
+    title: "Answer stopped midway",
+    message: "OpenAI stopped sending in the middle of the answer, so it is incomplete. Try again.",
+  },
+  upstream_closed: {
+    title: "Connection to OpenAI dropped",
+    message: "The connection between the PC and OpenAI closed before the answer was complete. Try again.",
+  },
+  upstream_redirect: {
+    title: "Relay forwards to the wrong address",
+    message:
+      "The service the relay forwards to answered with a redirect, which the relay does not follow. Check the relay's --upstream setting on the PC.",
+  },
+  upstream_error: {
+    title: "PC could not complete the request",
+    message:
+      "Something failed between the PC and OpenAI. Try again; if it keeps happening, check the PC's internet connection and the relay's window.",
   },
 };
 
@@ -132,8 +252,20 @@ const CERTIFICATE_REFUSED = {
   fix: "connect-to-relay" as const,
 };
 
+/**
+ * True when the request never got an answer: the client's connection error, `fetch failed`, or a socket error
+ * (pairing's own TLS probe) whose code names a network or TLS failure.
+ */
 function isConnectionFailure(error: unknown): boolean {
-  return error instanceof APIConnectionError || (error instanceof TypeError && error.message === "fetch failed");
+  if (error instanceof APIConnectionError || (error instanceof TypeError && error.message === "fetch failed")) {
+    return true;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    typeof code === "string" &&
+    (code in CONNECTION_ADVICE || isCertificateCode(code) || isTlsProtocolCode(code))
+  );
 }
 
 /**
@@ -145,7 +277,7 @@ export function isRelayUnreachable(error: unknown): boolean {
   if (error instanceof Error && error.name === "TimeoutError") return true;
   if (!isConnectionFailure(error) || error instanceof APIConnectionTimeoutError) return false;
   const codes = causeCodes(error);
-  if (codes.some((code) => CERTIFICATE_CODES.has(code))) return false;
+  if (codes.some((code) => isCertificateCode(code) || isTlsProtocolCode(code))) return false;
   return codes.some((code) => UNREACHABLE_CODES.has(code));
 }
 
@@ -165,14 +297,29 @@ export function causeCodes(error: unknown): string[] {
   return codes;
 }
 
-function retryAfter(error: APIError): string {
-  const seconds = Number(error.headers?.get?.("retry-after"));
+function retryAfter(error: APIError | PairingRefusedError): string {
+  const seconds =
+    error instanceof PairingRefusedError ? Number(error.retryAfter) : Number(error.headers?.get?.("retry-after"));
   return Number.isFinite(seconds) && seconds > 0 ? ` Try again in ${Math.ceil(seconds)} s.` : "";
+}
+
+/** The relay's own failure, worded; undefined when `code` is not one of the relay's. */
+function relayFailure(code: string | null | undefined, error: APIError | PairingRefusedError) {
+  const wording = code ? RELAY_FAILURES[code] : undefined;
+  if (!wording) return undefined;
+  const wait = code === "too_many_failures" || code === "relay_busy" ? retryAfter(error) : "";
+  return { ...wording, message: wording.message + wait };
 }
 
 function describe(error: unknown, context: { model?: string; address?: string }): Omit<FailureDescription, "detail"> {
   const model = context.model ? `"${context.model}"` : "This model";
   if (error instanceof NotPairedError) return NOT_PAIRED;
+  if (error instanceof PairingCodeError) return { title: "Not a pairing code", message: error.message };
+  if (error instanceof CertificateMismatchError) return { title: "Not the relay of this code", message: error.message };
+  if (error instanceof RelayNotFoundError) return { title: "Relay not found", message: error.message };
+  if (error instanceof PairingRefusedError) {
+    return relayFailure(error.code, error) ?? { title: "Pairing refused", message: redactSecrets(error.message) };
+  }
   if (error instanceof RelayAddressError) {
     return { title: "Relay address not usable", message: error.message, fix: "connect-to-relay" };
   }
@@ -195,8 +342,10 @@ function describe(error: unknown, context: { model?: string; address?: string })
   }
   if (isConnectionFailure(error)) {
     const codes = causeCodes(error);
-    if (codes.some((code) => CERTIFICATE_CODES.has(code))) return CERTIFICATE_REFUSED;
-    const known = codes.map((code) => CONNECTION_ADVICE[code]).find(Boolean);
+    if (codes.some(isCertificateCode)) return CERTIFICATE_REFUSED;
+    const known =
+      codes.map((code) => CONNECTION_ADVICE[code]).find(Boolean) ??
+      (codes.some(isTlsProtocolCode) ? CONNECTION_ADVICE.EPROTO : undefined);
     const where = context.address ? ` (${context.address})` : "";
     if (known) return { title: known.title + where, message: known.message };
     return {
@@ -205,11 +354,9 @@ function describe(error: unknown, context: { model?: string; address?: string })
     };
   }
   if (error instanceof APIError) {
-    const relay = error.code ? RELAY_CODES[error.code] : undefined;
-    if (relay) {
-      const wait = error.code === "too_many_failures" ? retryAfter(error) : "";
-      return { title: relay.title, message: relay.message + wait };
-    }
+    // The relay's own code first: its 401 (device token) is not OpenAI's 401 (key), its 5xx not OpenAI's.
+    const relay = relayFailure(error.code, error);
+    if (relay) return relay;
     if (error instanceof AuthenticationError) {
       return {
         title: "API key refused by OpenAI",

@@ -11,8 +11,8 @@ import {
 // and also that both modules agree on random certificates and PINs.
 const VECTOR = {
   fingerprint256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10",
-  pinBytes: Uint8Array.from([0xde, 0xad, 0xbe]),
-  code: "008J-4CT4-ANK7-F24S-NAXW-VTPV",
+  pinBytes: Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x01]),
+  code: "008J-4CT4-ANK7-F24S-NAXW-VTPV-XVR1",
   relayId: "008j4ct4ank7",
 };
 
@@ -23,15 +23,21 @@ describe("pairing code", () => {
   });
 
   it("reads what people type: any case, spaces, O for 0, I and L for 1", () => {
-    expect(parsePairingCode("0o8j 4ct4 ank7 f24s naxw vtpv")).toEqual({
+    expect(parsePairingCode("0o8j 4ct4 ank7 f24s naxw vtpv xvri")).toEqual({
       fingerprintPart: "008J4CT4ANK7F24SNAXW",
-      pin: "VTPV",
+      pin: "VTPVXVR1",
     });
-    expect(parsePairingCode("iii1-LLLL-0000-0000-0000-0000")?.fingerprintPart).toBe("11111111000000000000");
+    expect(parsePairingCode("iii1-LLLL-0000-0000-0000-0000-0000")?.fingerprintPart).toBe("11111111000000000000");
   });
 
   it("refuses what cannot be a code", () => {
-    for (const text of ["", "008J-4CT4", "008J-4CT4-ANK7-F24S-NAXW-VTPU", "008J-4CT4-ANK7-F24S-NAXW-VTPVX"]) {
+    for (const text of [
+      "",
+      "008J-4CT4",
+      "008J-4CT4-ANK7-F24S-NAXW-VTPV",
+      "008J-4CT4-ANK7-F24S-NAXW-VTPV-XVRU",
+      "008J-4CT4-ANK7-F24S-NAXW-VTPV-XVR1X",
+    ]) {
       expect(parsePairingCode(text), text).toBeUndefined();
     }
   });

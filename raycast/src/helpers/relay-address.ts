@@ -1,13 +1,9 @@
+import { RelayAddressError } from "../api/errors";
+
 /** The port the relay listens on unless told otherwise. */
 export const DEFAULT_RELAY_PORT = 8787;
 
-/** A relay address a person typed that cannot be turned into a URL. */
-export class RelayAddressError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RelayAddressError";
-  }
-}
+export { RelayAddressError } from "../api/errors";
 
 /** Where the relay is: its origin (for `/health`) and its OpenAI-compatible base URL (origin + `/v1`). */
 export interface RelayEndpoint {

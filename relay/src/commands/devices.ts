@@ -1,24 +1,61 @@
 import { join } from "node:path";
-import { DeviceRegistry } from "../security/devices.js";
+import { damageNotice, RegistryDamagedError } from "../security/devices.js";
 import { relayHome } from "../security/home.js";
+import { registryIn, revokeDevice } from "../security/registry-commands.js";
 import { DEVICES_FILE } from "../security/relay-security.js";
+import { StateLockTimeout } from "../security/state-file.js";
 import type { Command } from "./io.js";
 
-const registry = (env: NodeJS.ProcessEnv) => new DeviceRegistry(join(relayHome(env), DEVICES_FILE));
+/** What a registry command says when it cannot do its work: what happened and what to do next. */
+export function registryCommandFailure(command: string, home: string, error: unknown): string {
+  if (error instanceof RegistryDamagedError) return damageNotice(error.damage, join(home, DEVICES_FILE));
+  if (error instanceof StateLockTimeout)
+    return `passerelle ${command}: another Passerelle process has held the list of devices for 10 s. Try again; if it persists, restart the relay.\n`;
+  const code = (error as NodeJS.ErrnoException).code;
+  return `passerelle ${command}: ${(error as Error).message}${code ? ` (${code})` : ""}\n`;
+}
 
-/** `passerelle devices`: the paired devices, by name. */
-export const devices: Command = async (_args, io) => {
-  const list = registry(io.env).list();
-  if (!list.length) {
-    io.out("No device is paired yet. Run `passerelle pair` (or press p in the relay's window) to pair a Mac.\n");
+/** `passerelle devices [--restore | --reset]`: the paired devices, by name; a damaged list restored or started afresh. */
+export const devices: Command = async (args, io) => {
+  const home = relayHome(io.env);
+  const registry = registryIn(home);
+  const file = join(home, DEVICES_FILE);
+  if (args[0] === "--restore" || args[0] === "--reset") {
+    if (!registry.status().damage) {
+      io.err(`The list of paired devices (${file}) is not damaged: nothing to ${args[0].slice(2)}.\n`);
+      return 1;
+    }
+    try {
+      if (args[0] === "--reset") {
+        registry.reset();
+        io.out("Started afresh: no device is paired. Pair each Mac again (`passerelle pair`).\n");
+      } else {
+        const count = registry.restore();
+        io.out(`Restored the last good list: ${count} device${count === 1 ? "" : "s"}. The relay uses it at once.\n`);
+      }
+    } catch (error) {
+      io.err(registryCommandFailure("devices", home, error));
+      return 1;
+    }
     return 0;
+  }
+  if (args.length) {
+    io.err("Usage: passerelle devices [--restore | --reset]\n");
+    return 2;
+  }
+  const { devices: list, damage } = registry.status();
+  if (damage) io.err(damageNotice(damage, file) + "\n");
+  if (!list.length) {
+    if (!damage)
+      io.out("No device is paired yet. Run `passerelle pair` (or press p in the relay's window) to pair a Mac.\n");
+    return damage ? 1 : 0;
   }
   const width = Math.max(...list.map((d) => d.name.length), 4);
   io.out(`${"NAME".padEnd(width)}  KIND  PAIRED\n`);
   for (const d of list)
     io.out(`${d.name.padEnd(width)}  ${d.kind.padEnd(4)}  ${d.pairedAt.slice(0, 16).replace("T", " ")}\n`);
   io.out("\nUnpair one with `passerelle revoke NAME`.\n");
-  return 0;
+  return damage ? 1 : 0;
 };
 
 /** `passerelle revoke NAME`: unpairs a device; a running relay refuses its token from the next request. */
@@ -28,7 +65,15 @@ export const revoke: Command = async (args, io) => {
     io.err("Usage: passerelle revoke NAME (see `passerelle devices` for the names).\n");
     return 2;
   }
-  if (!registry(io.env).remove(name)) {
+  const home = relayHome(io.env);
+  let removed: boolean;
+  try {
+    removed = await revokeDevice(home, name);
+  } catch (error) {
+    io.err(registryCommandFailure("revoke", home, error));
+    return 1;
+  }
+  if (!removed) {
     io.err(`No paired device is named "${name}". See \`passerelle devices\`.\n`);
     return 1;
   }

@@ -1,14 +1,14 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { hostPort, lanAddresses } from "../addresses.js";
-import { DeviceRegistry } from "../security/devices.js";
 import { relayHome } from "../security/home.js";
 import { loadOrCreateIdentity, readIdentity, type RelayIdentity } from "../security/identity.js";
 import { CONTROL_HEADER } from "../security/pairing-routes.js";
-import { DEVICES_FILE, readRuntimeInfo, type RuntimeInfo } from "../security/relay-security.js";
+import { readRuntimeInfo, type RuntimeInfo } from "../security/relay-security.js";
+import { addCliDevice } from "../security/registry-commands.js";
+import { registryCommandFailure } from "./devices.js";
 import type { Command, CommandIO } from "./io.js";
 
 /** `passerelle pair`: a pairing code from the running relay; `pair --cli NAME [--json]`: a token for a script. */
@@ -53,7 +53,7 @@ export function pairingInstructions(code: string, expiresAt: Date, maxTries: num
   Pairing code:   ${code}
 
 On the Mac, open Raycast, run "Connect to Relay", choose this relay (or type its address), and type the code.
-The code works once, for about ${minutes} minute${minutes > 1 ? "s" : ""} (until ${expiresAt.toTimeString().slice(0, 8)}), and ${maxTries} wrong tries void it.
+The code works once, for about ${minutes} minute${minutes > 1 ? "s" : ""} (until ${expiresAt.toTimeString().slice(0, 8)}); a mistyped code can be typed again (${maxTries} wrong tries void it).
 Its first 20 characters identify this relay's certificate: the Mac checks them before sending anything.
 `;
 }
@@ -109,7 +109,14 @@ async function pairScript(name: string, json: boolean, io: CommandIO): Promise<n
   }
   const home = relayHome(io.env);
   const identity = await loadOrCreateIdentity(home);
-  const { token, device } = new DeviceRegistry(join(home, DEVICES_FILE)).add(name, "cli");
+  let token: string;
+  let device: { name: string };
+  try {
+    ({ token, ...device } = await addCliDevice(home, name));
+  } catch (error) {
+    io.err(registryCommandFailure("pair", home, error));
+    return 1;
+  }
   if (json) {
     io.out(JSON.stringify({ token, fingerprint: identity.fingerprint256, cert: identity.certPem }) + "\n");
     return 0;

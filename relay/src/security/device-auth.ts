@@ -1,6 +1,7 @@
 import type { Context, Next } from "koa";
 import { RelayError } from "../errors.js";
 import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, tokenDigest, type DeviceRegistry } from "./devices.js";
+import { registryDamaged } from "./registry-errors.js";
 import type { FailureThrottle } from "./throttle.js";
 
 export const TOKEN_HEADER = "x-passerelle-token";
@@ -27,31 +28,53 @@ export function readDeviceToken(headers: Record<string, string | string[] | unde
   return { token: undefined };
 }
 
+/** How long a failing caller waits for its answer while the global failure budget is spent: guessing slows to a crawl. */
+export const SLOW_FAILURE_MS = 1_000;
+
+/** The `Authorization` header without any device token in it: only the OpenAI key may go on. */
+function withoutToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined || !authorization.startsWith(`Bearer ${TOKEN_PREFIX}`)) return authorization;
+  const dot = authorization.indexOf(".");
+  return dot === -1 ? undefined : `Bearer ${authorization.slice(dot + 1)}`;
+}
+
 /**
- * Koa middleware for `/v1/*`: lets a request through only with a paired device's token. Failures
- * answer 401 `device_token_invalid`; an address with too many failures waits (429 with
- * `Retry-After`), and so does every failing caller once the global failure budget is spent.
+ * Koa middleware for `/v1/*`: lets a request through only with a paired device's token. A valid
+ * token is accepted before any lockout (another caller at the same address cannot lock a device
+ * out; its 256 bits are what stop guessing). Failures answer 401 `device_token_invalid` and close
+ * the connection; an address with too many failures waits (429 with `Retry-After`), and once the
+ * global failure budget is spent every failure is answered slowly.
  */
 export function requireDevice(devices: DeviceRegistry, throttle: FailureThrottle) {
   return async function deviceAuth(ctx: Context, next: Next): Promise<void> {
+    const { token } = readDeviceToken(ctx.req.headers);
+    const device = token && token.length <= MAX_TOKEN_LENGTH ? devices.find(tokenDigest(token)) : undefined;
+    if (device) {
+      // The token never goes on to the upstream, whichever header carried it; only the OpenAI key does.
+      const authorization = ctx.req.headers.authorization;
+      const cleaned = withoutToken(authorization);
+      if (cleaned !== authorization) {
+        if (cleaned === undefined) delete ctx.req.headers.authorization;
+        else ctx.req.headers.authorization = cleaned;
+      }
+      ctx.state.device = device.name;
+      await next();
+      return;
+    }
+    // A stranger gets no keep-alive: its connection closes with the answer, its body unread.
+    ctx.set("connection", "close");
     // The socket's address, never X-Forwarded-For: the app runs with proxy = false.
     const address = ctx.socket.remoteAddress ?? "?";
     const wait = throttle.addressWait(address);
     if (wait) throw tooMany(wait);
-
-    const { token, apiKey } = readDeviceToken(ctx.req.headers);
-    const device = token && token.length <= MAX_TOKEN_LENGTH ? devices.find(tokenDigest(token)) : undefined;
-    if (!device) {
-      throttle.fail(address);
-      const globalWait = throttle.globalWait();
-      if (globalWait) throw tooMany(globalWait);
-      throw new RelayError(401, "device_token_invalid", HOW_TO_PAIR);
+    throttle.fail(address);
+    const globalWait = throttle.globalWait();
+    if (globalWait) {
+      await new Promise((resolve) => setTimeout(resolve, SLOW_FAILURE_MS));
+      throw tooMany(globalWait);
     }
-    // The token never goes on to the upstream; only the OpenAI key does.
-    if (apiKey) ctx.req.headers.authorization = `Bearer ${apiKey}`;
-    else if (apiKey === "") delete ctx.req.headers.authorization;
-    ctx.state.device = device.name;
-    await next();
+    if (devices.status().damage) throw registryDamaged();
+    throw new RelayError(401, "device_token_invalid", HOW_TO_PAIR);
   };
 }
 

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { relayIdFromFingerprint } from "./pairing-code.js";
-import { ensureHome, writePrivateFile } from "./home.js";
+import { ensureHome } from "./home.js";
+import { withStateLock, writeStateFile } from "./state-file.js";
 
 /** Who the relay is: its key, its self-signed certificate, and the id derived from that certificate. */
 export interface RelayIdentity {
@@ -72,7 +73,12 @@ export async function loadOrCreateIdentity(home: string): Promise<RelayIdentity>
   if (existing) return existing;
   ensureHome(home);
   const { keyPem, certPem } = await createCertificate();
-  writePrivateFile(join(home, KEY_FILE), keyPem);
-  writePrivateFile(join(home, CERT_FILE), certPem);
-  return describe(keyPem, certPem, join(home, CERT_FILE));
+  // The relay and `pair --cli` may both start on a fresh PC: the first to write wins, the other reads its identity.
+  return withStateLock(join(home, CERT_FILE), () => {
+    const written = readIdentity(home);
+    if (written) return written;
+    writeStateFile(join(home, KEY_FILE), keyPem);
+    writeStateFile(join(home, CERT_FILE), certPem);
+    return describe(keyPem, certPem, join(home, CERT_FILE));
+  });
 }

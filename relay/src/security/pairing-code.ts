@@ -2,10 +2,11 @@
  * The pairing code, as the relay shows it and the extension reads it. Kept dependency-free and
  * identical in `raycast/src/helpers/pairing-code.ts` (a test checks that both sides agree).
  *
- * Format: 24 Crockford base32 characters in six groups of four, e.g. `4G8Z-K2PA-0WQM-7TXB-H3CN-9RD5`.
+ * Format: 28 Crockford base32 characters in seven groups of four, e.g. `4G8Z-K2PA-0WQM-7TXB-H3CN-9RD5-XM2Q`.
  * - characters 1–20: the first 100 bits of the SHA-256 fingerprint of the relay's certificate
  *   (too many bits for anyone to make another certificate that matches them);
- * - characters 21–24: a one-time PIN of 20 bits, good for one pairing session.
+ * - characters 21–28: a one-time PIN of 40 bits, good for one pairing session (long enough that a
+ *   session can survive a stranger's wrong tries without becoming guessable).
  * Reading is forgiving: case, spaces and dashes are ignored, and I/L read as 1, O as 0.
  * The relay id is the first 12 characters of the fingerprint part, in lower case.
  */
@@ -14,8 +15,10 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** Characters of the fingerprint part (100 bits). */
 export const FINGERPRINT_CHARS = 20;
-/** Characters of the PIN part (20 bits). */
-export const PIN_CHARS = 4;
+/** Characters of the PIN part (40 bits). */
+export const PIN_CHARS = 8;
+/** Random bytes a PIN is made from. */
+export const PIN_BYTES = 5;
 /** Characters of the relay id, a prefix of the fingerprint part. */
 export const RELAY_ID_CHARS = 12;
 
@@ -50,9 +53,9 @@ export function relayIdFromFingerprint(fingerprint256: string): string {
   return fingerprintPart(fingerprint256).slice(0, RELAY_ID_CHARS).toLowerCase();
 }
 
-/** A 4-character PIN from 3 random bytes (20 of their bits are used). */
+/** An 8-character PIN from 5 random bytes (all 40 bits are used). */
 export function pinFromBytes(bytes: Uint8Array): string {
-  if (bytes.length < 3) throw new Error("A PIN needs 3 random bytes.");
+  if (bytes.length < PIN_BYTES) throw new Error("A PIN needs 5 random bytes.");
   return encodeBase32(bytes, PIN_CHARS);
 }
 

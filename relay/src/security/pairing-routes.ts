@@ -2,18 +2,28 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { RelayError } from "../errors.js";
+import { registryFailure } from "./registry-errors.js";
 import type { RelaySecurity } from "./relay-security.js";
 
 /** Header carrying the control secret of `relay.json`, for `passerelle pair` on the same PC. */
 export const CONTROL_HEADER = "x-passerelle-control";
 
+/** Time a caller has to send a pairing or control request's body: a stranger cannot hold a connection open with one. */
+export const PAIR_BODY_MS = 10_000;
+
+/** Reads a small JSON body within {@link PAIR_BODY_MS}; a caller too slow is cut off without an answer. */
 async function readJson(ctx: Context, limit = 4096): Promise<Record<string, unknown>> {
   let size = 0;
   const chunks: Buffer[] = [];
-  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new RelayError(413, "body_too_large", "The pairing request is too large.");
-    chunks.push(chunk);
+  const timer = setTimeout(() => ctx.req.socket.destroy(), PAIR_BODY_MS);
+  try {
+    for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new RelayError(413, "body_too_large", "The pairing request is too large.");
+      chunks.push(chunk);
+    }
+  } finally {
+    clearTimeout(timer);
   }
   try {
     const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}");
@@ -32,16 +42,38 @@ function sameSecret(given: string, secret: string): boolean {
   return timingSafeEqual(hash(given), hash(secret));
 }
 
+/** Lets only the relay's owner through: on this PC, with the control secret of `relay.json`. */
+function requireControl(ctx: Context, o: RelaySecurity): void {
+  const given = ctx.get(CONTROL_HEADER);
+  if (!isLoopback(ctx.socket.remoteAddress) || !given || !sameSecret(given, o.controlSecret)) {
+    ctx.set("connection", "close");
+    throw new RelayError(403, "control_refused", "Only the relay's owner, on the relay's PC, may do this.");
+  }
+}
+
+/** Runs a registry change, turning a damaged registry or a held lock into an answer for the caller. */
+function withRegistry<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    throw registryFailure(error) ?? error;
+  }
+}
+
 /**
  * `POST /pair` (a device sends the PIN, over a connection it has already pinned to the relay's
- * certificate, and receives its token once) and `POST /control/pairing` (the relay's owner, on
- * this PC, opens a pairing session and receives the code to show).
+ * certificate, and receives its token once), and the owner's routes on this PC: `POST /control/pairing`
+ * (opens a pairing session and returns the code to show), `POST /control/devices` (pairs a script:
+ * `pair --cli`) and `POST /control/devices/revoke` (`revoke`), so that the running relay is the one
+ * writer of its list of devices.
  */
 export function addPairingRoutes(router: Router, o: RelaySecurity): void {
   router.post("/pair", async (ctx) => {
     const address = ctx.socket.remoteAddress ?? "?";
-    const wait = o.throttle.addressWait(address) || o.throttle.globalWait();
+    // Pairing has its own budget: bad /v1 tokens from anywhere never stop the owner pairing.
+    const wait = o.pairingThrottle.addressWait(address);
     if (wait) {
+      ctx.set("connection", "close");
       throw new RelayError(429, "too_many_failures", `Too many failed attempts; try again in ${wait} s.`, {
         type: "rate_limit_error",
         retryAfter: wait,
@@ -50,37 +82,46 @@ export function addPairingRoutes(router: Router, o: RelaySecurity): void {
     const body = await readJson(ctx);
     const pin = typeof body.pin === "string" ? body.pin : "";
     const name = typeof body.name === "string" ? body.name : "";
-    const result = o.pairing.attempt(pin.slice(0, 16));
-    if (result === "closed") {
-      o.throttle.fail(address);
-      throw new RelayError(
-        410,
-        "pairing_closed",
-        "No pairing code is waiting on the relay (it was used, expired, or too many wrong codes were typed). Run `passerelle pair` on the PC, or press p in the relay's window, for a new code.",
-      );
-    }
-    if (result === "wrong-pin") {
-      o.throttle.fail(address);
+    // The device is saved before the code is spent: if saving fails, the same code still works.
+    const attempt = withRegistry(() => o.pairing.attempt(pin.slice(0, 16), () => o.devices.add(name || "Mac", "app")));
+    if (attempt.result === "refused") {
+      o.pairingThrottle.fail(address);
+      ctx.set("connection", "close");
+      // One answer whether or not a session is open: a stranger learns nothing from it.
       throw new RelayError(
         401,
         "pairing_code_wrong",
-        "The pairing code is not the one the relay shows. Check it and try again.",
+        "The relay is not showing this pairing code: it may be mistyped, used already, or expired. Check it, or show a new one with `passerelle pair` on the PC (or p in the relay's window).",
       );
     }
-    const { token, device } = o.devices.add(name || "Mac", "app");
+    const { token, device } = attempt.value;
     o.notify?.({ type: "paired", name: device.name });
     ctx.set("cache-control", "no-store");
     ctx.body = { token, relayId: o.identity.relayId, name: device.name };
   });
 
   router.post("/control/pairing", (ctx) => {
-    const given = ctx.get(CONTROL_HEADER);
-    if (!isLoopback(ctx.socket.remoteAddress) || !given || !sameSecret(given, o.controlSecret)) {
-      throw new RelayError(403, "control_refused", "Only the relay's owner, on the relay's PC, may open pairing.");
-    }
+    requireControl(ctx, o);
     const opened = o.pairing.open();
     o.notify?.({ type: "opened", code: opened.code, expiresAt: opened.expiresAt });
     ctx.set("cache-control", "no-store");
     ctx.body = { code: opened.code, expiresAt: opened.expiresAt.toISOString(), maxTries: opened.maxTries };
+  });
+
+  router.post("/control/devices", async (ctx) => {
+    requireControl(ctx, o);
+    const body = await readJson(ctx);
+    const name = typeof body.name === "string" ? body.name : "";
+    if (!name.trim()) throw new RelayError(400, "invalid_json", "A device needs a name.");
+    const { token, device } = withRegistry(() => o.devices.add(name, "cli"));
+    ctx.set("cache-control", "no-store");
+    ctx.body = { token, name: device.name };
+  });
+
+  router.post("/control/devices/revoke", async (ctx) => {
+    requireControl(ctx, o);
+    const body = await readJson(ctx);
+    const name = typeof body.name === "string" ? body.name : "";
+    ctx.body = { removed: withRegistry(() => o.devices.remove(name)) };
   });
 }

@@ -1,9 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { formatPairingCode, pinFromBytes } from "./pairing-code.js";
+import { formatPairingCode, pinFromBytes, PIN_BYTES } from "./pairing-code.js";
 
 export interface PairingWindowOptions {
   ttlMs: number;
-  /** Wrong PINs allowed per session; then the session is void. */
+  /**
+   * Wrong PINs a session survives; then it is void. With a 40-bit PIN, 1,000 tries leave a guesser
+   * one chance in a billion, and a stranger's few wrong tries never stop the owner.
+   */
   maxTries: number;
   now: () => number;
 }
@@ -15,23 +18,29 @@ export interface OpenedPairing {
   maxTries: number;
 }
 
-export type PairingAttempt = "paired" | "wrong-pin" | "closed";
+export type PairingAttempt<T> = { result: "paired"; value: T } | { result: "refused" };
 
-/** At most one pairing session at a time: a one-time PIN, a few tries, a couple of minutes. */
+/** At most one pairing session at a time: a one-time PIN, a couple of minutes. */
 export interface PairingWindow {
   open(): OpenedPairing;
-  /** Checks a PIN; `paired` closes the session (single use), too many wrong ones void it. */
-  attempt(pin: string): PairingAttempt;
+  /**
+   * Checks a PIN. On the right one, runs `save` (which saves the device) and only then spends the
+   * session: if `save` throws, the code still works. A wrong PIN and no open session are one answer,
+   * so a stranger cannot tell whether a session is open.
+   */
+  attempt<T>(pin: string, save: () => T): PairingAttempt<T>;
   isOpen(): boolean;
 }
 
 const digest = (text: string) => createHash("sha256").update(text.toUpperCase()).digest();
+/** Compared against when no session is open, so that both answers take the same work. */
+const NO_SESSION = digest(randomBytes(16).toString("hex"));
 
 export function createPairingWindow(
   fingerprint256: string,
   options: Partial<PairingWindowOptions> = {},
 ): PairingWindow {
-  const o: PairingWindowOptions = { ttlMs: 120_000, maxTries: 3, now: Date.now, ...options };
+  const o: PairingWindowOptions = { ttlMs: 120_000, maxTries: 1000, now: Date.now, ...options };
   let session: { pinDigest: Buffer; expiresAt: number; triesLeft: number } | undefined;
 
   const live = () => {
@@ -41,7 +50,7 @@ export function createPairingWindow(
 
   return {
     open() {
-      const pin = pinFromBytes(randomBytes(3));
+      const pin = pinFromBytes(randomBytes(PIN_BYTES));
       session = { pinDigest: digest(pin), expiresAt: o.now() + o.ttlMs, triesLeft: o.maxTries };
       return {
         code: formatPairingCode(fingerprint256, pin),
@@ -49,15 +58,16 @@ export function createPairingWindow(
         maxTries: o.maxTries,
       };
     },
-    attempt(pin) {
+    attempt(pin, save) {
       const current = live();
-      if (!current) return "closed";
-      if (timingSafeEqual(digest(pin), current.pinDigest)) {
-        session = undefined;
-        return "paired";
+      const right = timingSafeEqual(digest(pin), current?.pinDigest ?? NO_SESSION) && current !== undefined;
+      if (!right) {
+        if (current) current.triesLeft--;
+        return { result: "refused" };
       }
-      current.triesLeft--;
-      return "wrong-pin";
+      const value = save();
+      if (session === current) session = undefined;
+      return { result: "paired", value };
     },
     isOpen: () => live() !== undefined,
   };

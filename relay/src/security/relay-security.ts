@@ -3,9 +3,9 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { requireDevice } from "./device-auth.js";
 import { DeviceRegistry } from "./devices.js";
-import { writePrivateFile } from "./home.js";
 import { loadOrCreateIdentity, type RelayIdentity } from "./identity.js";
 import { createPairingWindow, type PairingWindow } from "./pairing-window.js";
+import { removeStaleTemporaries, writeStateFile } from "./state-file.js";
 import { createFailureThrottle, type FailureThrottle, type ThrottleOptions } from "./throttle.js";
 
 export const DEVICES_FILE = "devices.json";
@@ -16,7 +16,10 @@ export interface RelaySecurity {
   home: string;
   identity: RelayIdentity;
   devices: DeviceRegistry;
+  /** Failed `/v1` tokens. */
   throttle: FailureThrottle;
+  /** Wrong pairing codes: a budget of their own, so that bad tokens never block pairing. */
+  pairingThrottle: FailureThrottle;
   pairing: PairingWindow;
   /** Lets `passerelle pair` on this PC open a pairing session on the running relay. */
   controlSecret: string;
@@ -36,17 +39,21 @@ export function deviceCheck(home: string, security?: RelaySecurity) {
 
 export interface SecurityOptions {
   throttle?: Partial<ThrottleOptions>;
+  pairingThrottle?: Partial<ThrottleOptions>;
   pairingTtlMs?: number;
 }
 
 /** Loads (or creates, on first start) the relay's identity and paired devices from `home`. */
 export async function prepareSecurity(home: string, options: SecurityOptions = {}): Promise<RelaySecurity> {
   const identity = await loadOrCreateIdentity(home);
+  removeStaleTemporaries(home);
   return {
     home,
     identity,
     devices: new DeviceRegistry(join(home, DEVICES_FILE)),
     throttle: createFailureThrottle(options.throttle),
+    // A wrong pairing code costs its address only: the PIN's 40 bits and the session's try limit stop guessing.
+    pairingThrottle: createFailureThrottle({ global: Number.POSITIVE_INFINITY, ...options.pairingThrottle }),
     pairing: createPairingWindow(identity.fingerprint256, options.pairingTtlMs ? { ttlMs: options.pairingTtlMs } : {}),
     controlSecret: randomBytes(32).toString("base64url"),
   };
@@ -63,7 +70,7 @@ export interface RuntimeInfo {
 }
 
 export function writeRuntimeInfo(home: string, info: RuntimeInfo): void {
-  writePrivateFile(join(home, RUNTIME_FILE), JSON.stringify(info) + "\n");
+  writeStateFile(join(home, RUNTIME_FILE), JSON.stringify(info) + "\n");
 }
 
 export function readRuntimeInfo(home: string): RuntimeInfo | undefined {

@@ -5,7 +5,7 @@ export interface ThrottleOptions {
   /** Failures all addresses together may make per window: addresses are cheap on a LAN. */
   global: number;
   windowMs: number;
-  /** Addresses remembered at most; the oldest are forgotten first (the global budget still counts them). */
+  /** Addresses remembered at most; expired and unlocked ones are forgotten first (the global budget counts them all). */
   maxAddresses: number;
   now: () => number;
 }
@@ -42,6 +42,24 @@ export function createFailureThrottle(options: Partial<ThrottleOptions> = {}): F
     window && now - window.start < o.windowMs ? window : undefined;
   const secondsLeft = (window: Window, now: number) => Math.max(1, Math.ceil((window.start + o.windowMs - now) / 1000));
 
+  /**
+   * Frees one slot: an expired window first, else the oldest address not locked out; a live lockout
+   * is never forgotten to make room, or many addresses could free a locked one. Windows are kept in
+   * the order they started, so expired ones are at the front.
+   */
+  const makeRoom = (now: number): boolean => {
+    let scanned = 0;
+    for (const [address, window] of byAddress) {
+      if (!current(window, now) || window.failures < o.perAddress) {
+        byAddress.delete(address);
+        return true;
+      }
+      // Bounded work per failure: past this, the table is (nearly) all live lockouts.
+      if (++scanned >= 256) return false;
+    }
+    return false;
+  };
+
   return {
     addressWait(address) {
       const now = o.now();
@@ -59,7 +77,7 @@ export function createFailureThrottle(options: Partial<ThrottleOptions> = {}): F
       let window = current(byAddress.get(address), now);
       if (!window) {
         byAddress.delete(address);
-        if (byAddress.size >= o.maxAddresses) byAddress.delete(byAddress.keys().next().value!);
+        if (byAddress.size >= o.maxAddresses && !makeRoom(now)) return; // every slot holds a live lockout
         window = { start: now, failures: 0 };
         byAddress.set(address, window);
       }

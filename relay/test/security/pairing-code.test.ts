@@ -6,8 +6,8 @@ import { extensionModule, type ExtensionPairingCode } from "./extension.js";
 // The shared test vector: the extension's own test (raycast/src/helpers/pairing-code.test.ts) checks the same values.
 const VECTOR = {
   fingerprint256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10",
-  pinBytes: Uint8Array.from([0xde, 0xad, 0xbe]),
-  code: "008J-4CT4-ANK7-F24S-NAXW-VTPV",
+  pinBytes: Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x01]),
+  code: "008J-4CT4-ANK7-F24S-NAXW-VTPV-XVR1",
   relayId: "008j4ct4ank7",
 };
 
@@ -19,11 +19,12 @@ describe("the pairing code", () => {
   });
 
   it("carries at least 100 bits of the fingerprint and reads forgivingly", () => {
-    const parsed = relaySide.parsePairingCode(" 0o8j 4ct4 ank7-f24s-naxw-vtpv ");
-    expect(parsed).toEqual({ fingerprintPart: "008J4CT4ANK7F24SNAXW", pin: "VTPV" });
+    const parsed = relaySide.parsePairingCode(" 0o8j 4ct4 ank7-f24s-naxw-vtpv-xvri ");
+    expect(parsed).toEqual({ fingerprintPart: "008J4CT4ANK7F24SNAXW", pin: "VTPVXVR1" });
     expect(parsed!.fingerprintPart.length * 5).toBeGreaterThanOrEqual(100);
-    expect(relaySide.parsePairingCode("008J-4CT4-ANK7-F24S-NAXW-VTP")).toBeUndefined();
-    expect(relaySide.parsePairingCode("008J-4CT4-ANK7-F24S-NAXW-VTPU")).toBeUndefined();
+    expect(parsed!.pin.length * 5).toBe(40);
+    expect(relaySide.parsePairingCode("008J-4CT4-ANK7-F24S-NAXW-VTPV")).toBeUndefined();
+    expect(relaySide.parsePairingCode("008J-4CT4-ANK7-F24S-NAXW-VTPV-XVRU")).toBeUndefined();
     expect(relaySide.codeMatchesFingerprint(parsed!, VECTOR.fingerprint256)).toBe(true);
   });
 
@@ -31,7 +32,7 @@ describe("the pairing code", () => {
     const extensionSide = await extensionModule<ExtensionPairingCode>("helpers/pairing-code.ts");
     for (let i = 0; i < 200; i++) {
       const fingerprint256 = randomBytes(32).toString("hex").toUpperCase().match(/../g)!.join(":");
-      const bytes = randomBytes(3);
+      const bytes = randomBytes(5);
       const code = relaySide.formatPairingCode(fingerprint256, relaySide.pinFromBytes(bytes));
       expect(extensionSide.formatPairingCode(fingerprint256, extensionSide.pinFromBytes(bytes))).toBe(code);
       expect(extensionSide.parsePairingCode(code)).toEqual(relaySide.parsePairingCode(code));
