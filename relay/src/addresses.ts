@@ -1,4 +1,5 @@
 import { createSocket } from "node:dgram";
+import { connect } from "node:net";
 import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
 
 /** A LAN address of this machine, as another machine on the network would type it. */
@@ -110,4 +111,33 @@ export function defaultRouteAddress(probe = "192.0.2.1"): Promise<string | undef
 /** `host:port` as typed in the extension's preferences (IPv6 in brackets). */
 export function hostPort(address: string, port: number): string {
   return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** Whether something accepts TCP connections at `address:port` (within `timeoutMs`). */
+export function acceptsConnections(address: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port, timeout: timeoutMs });
+    const done = (ok: boolean) => (socket.destroy(), resolve(ok));
+    socket.once("connect", () => done(true));
+    socket.once("timeout", () => done(false));
+    socket.once("error", () => done(false));
+  });
+}
+
+/**
+ * The one address to give a script for the relay on this PC: the running relay's own listen address when
+ * it has one, else the best LAN address if the relay answers there, else 127.0.0.1 (it listens on
+ * loopback only, or the PC has no network). `host` is what relay.json says (127.0.0.1 for "everywhere").
+ */
+export async function addressForScripts(
+  running: { host: string; port: number } | undefined,
+  interfaces: Interfaces = networkInterfaces(),
+  preferred?: string,
+  probe = acceptsConnections,
+): Promise<string> {
+  if (running && !LOOPBACK.test(running.host)) return running.host;
+  const lan = reachableAddresses(undefined, interfaces, preferred ?? (await defaultRouteAddress()))[0];
+  if (!lan) return "127.0.0.1";
+  if (!running) return lan;
+  return (await probe(lan, running.port)) ? lan : "127.0.0.1";
 }

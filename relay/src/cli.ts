@@ -1,10 +1,15 @@
+import { showRunningRelay } from "./already-running.js";
 import { ConfigError, FLAGS, loadConfig } from "./config.js";
-import { lanAddresses } from "./addresses.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
+import { pairingInstructions } from "./commands/pair.js";
+import { processSetupEnvironment } from "./commands/setup.js";
 import { installCrashHandlers } from "./crash.js";
-import { startBanner, startExtras } from "./interactive.js";
+import { currentNetworks, startBanner, startExtras, type RelayExtras } from "./interactive.js";
 import { lineLogger } from "./request-log.js";
-import { startRelay } from "./server.js";
+import { moveRoamingHome } from "./security/home.js";
+import { startRelay, type RunningRelay } from "./server.js";
+import { selfInvocation } from "./setup/self.js";
+import { createShutdown, onStopSignals } from "./shutdown.js";
 import { version } from "./version.js";
 
 const HELP = `Passerelle relay ${version}: the OpenAI API for the Macs on this network, with the key each Mac sends.
@@ -27,16 +32,40 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes("--version")) return void process.stdout.write(version + "\n");
 
   installCrashHandlers();
+  const print = (line: string) => void process.stdout.write(line + "\n");
+  const moved = moveRoamingHome();
   const config = loadConfig(argv, process.env);
-  const relay = await startRelay(config, lineLogger());
-  const addresses = config.host ? [{ address: config.host }] : lanAddresses();
+  if (moved) print(moved);
+
+  let relay: RunningRelay;
+  try {
+    relay = await startRelay(config, lineLogger());
+  } catch (error) {
+    // A second start (another double-click, the logon task already running) shows the running relay instead.
+    if (
+      (error as NodeJS.ErrnoException).code === "EADDRINUSE" &&
+      (await showRunningRelay(config.home, config.port, print))
+    ) {
+      return;
+    }
+    throw error;
+  }
+
+  // One shutdown for Ctrl+C (signal or key), Ctrl+Break, the window closing and SIGTERM.
+  const started: { extras?: RelayExtras } = {};
+  const shutdown = createShutdown({
+    stop: async (graceMs) => void (await Promise.all([started.extras?.stop(), relay.stop(graceMs)])),
+    graceMs: config.stopGraceMs,
+    print,
+    exit: (code) => process.exit(code),
+  });
+  onStopSignals(shutdown);
+
+  const self = selfInvocation();
+  const { addresses } = await currentNetworks(config.host);
   const lines = [
     `Passerelle relay ${version} is listening on port ${relay.port} (${config.insecureHttp ? "plain HTTP" : "TLS"}), forwarding to ${config.upstream.href}.`,
-    ...startBanner(
-      config,
-      relay,
-      addresses.map((a) => a.address),
-    ),
+    ...startBanner(config, relay, addresses, self.typed),
     "Press Ctrl+C to stop.",
   ];
   if (config.verbose) {
@@ -46,18 +75,17 @@ async function main(argv: string[]): Promise<void> {
       ...config.localServers.map((s) => `Local models ${s.models.join(", ")} → ${s.name} at ${s.baseURL.href}`),
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
-  const extras = startExtras(config, relay, (line) => process.stdout.write(line + "\n"));
-
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    process.stdout.write("Stopping: finishing the answers in flight (Ctrl+C again to quit at once)…\n");
-    void Promise.all([extras.stop(), relay.stop(config.stopGraceMs)]).then(() => process.exit(0));
-  };
-  process.on("SIGINT", shutdown);
-  process.on("SIGTERM", shutdown);
+  print(lines.join("\n"));
+  // First start: nothing paired yet, so the code the Mac needs is shown at once.
+  if (relay.security.devices.list().length === 0) {
+    const opened = relay.security.pairing.open();
+    print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
+  }
+  started.extras = startExtras(config, relay, print, {
+    stop: () => shutdown("interrupt"),
+    firewall: process.platform === "win32" ? processSetupEnvironment(process.env, relay.port) : undefined,
+    typed: self.typed,
+  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
@@ -69,6 +97,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (code === "EADDRINUSE") {
     process.stderr.write(
       "passerelle: the port is already in use — is another relay running? Stop it, or choose another port with --port.\n",
+    );
+  } else if (code === "EACCES" && process.platform === "win32") {
+    // Windows reserves port ranges for Hyper-V, WSL and WinNAT; a reserved port answers EACCES.
+    process.stderr.write(
+      "passerelle: Windows reserves that port (an excluded port range, often for Hyper-V or WSL). Choose another with --port, e.g. --port 18787; `netsh interface ipv4 show excludedportrange protocol=tcp` lists the reserved ranges.\n",
     );
   } else if (code === "EACCES") {
     process.stderr.write("passerelle: not allowed to listen on that port; choose a port above 1024 with --port.\n");

@@ -1,12 +1,21 @@
-import { hostPort, lanAddresses } from "./addresses.js";
+import { networkInterfaces } from "node:os";
+import { defaultRouteAddress, hostPort, lanAddresses, reachableAddresses } from "./addresses.js";
 import { pairingInstructions } from "./commands/pair.js";
+import { setUpFirewall, type SetupEnvironment } from "./commands/setup.js";
 import type { RelayConfig } from "./config.js";
-import type { Advertisement } from "./mdns.js";
+import { listenForKeys, type KeyInput } from "./console-keys.js";
+import type { Advertisement, AnnouncedNetwork } from "./mdns.js";
 import type { RunningRelay } from "./server.js";
+import { firewallRuleCheckCommand } from "./setup/windows.js";
 import { version } from "./version.js";
 
 /** What the relay prints at start, after "listening on port N": who it is, where, and what to do next. */
-export function startBanner(config: RelayConfig, relay: RunningRelay, addresses: string[]): string[] {
+export function startBanner(
+  config: RelayConfig,
+  relay: RunningRelay,
+  addresses: string[],
+  typed = "npx passerelle",
+): string[] {
   const { identity, devices } = relay.security;
   const lines: string[] = [];
   if (config.insecureHttp) {
@@ -25,81 +34,133 @@ export function startBanner(config: RelayConfig, relay: RunningRelay, addresses:
   const paired = devices.list().length;
   lines.push(
     paired
-      ? `${paired} paired device${paired > 1 ? "s" : ""} (\`passerelle devices\`). To pair another Mac, press p here or run \`npx passerelle pair\`.`
-      : "Next: pair the Mac. Press p here (or run `npx passerelle pair` in another terminal), then on the Mac run Connect to Relay in Raycast and type the code.",
+      ? `${paired} paired device${paired > 1 ? "s" : ""} (\`${typed} devices\`). To pair another Mac, press p here or run \`${typed} pair\`.`
+      : "Next: pair the Mac. On the Mac, run Connect to Relay in Raycast and type the code below (press p here for a new one).",
   );
-  if (process.platform === "win32") {
-    lines.push(
-      "If the Mac cannot reach this PC, run `npx passerelle setup` once (firewall rule, Public Wi-Fi included).",
-    );
-  }
   return lines;
 }
 
-/** The running relay's companions: its mDNS announcement, the p key, messages about pairing. */
+/** Where the relay can be reached now, and the LAN networks to announce it on (none when it listens on loopback). */
+export async function currentNetworks(
+  listenHost: string | undefined,
+  interfaces = networkInterfaces(),
+  preferred?: string,
+): Promise<{ addresses: string[]; networks: AnnouncedNetwork[] }> {
+  preferred ??= await defaultRouteAddress();
+  const addresses = reachableAddresses(listenHost, interfaces, preferred);
+  const lan = lanAddresses(interfaces, preferred).filter((a) => addresses.includes(a.address));
+  const networks: AnnouncedNetwork[] = [];
+  for (const name of new Set(lan.map((a) => a.interfaceName))) {
+    const own = lan.filter((a) => a.interfaceName === name);
+    const ipv4 = own.find((a) => a.family === "IPv4");
+    // multicast-dns sends IPv4 multicast from an interface's IPv4 address.
+    if (ipv4) networks.push({ interface: ipv4.address, addresses: own.map((a) => a.address) });
+  }
+  return { addresses, networks };
+}
+
+/** The running relay's companions: its mDNS announcement, the keys typed in its window, messages about pairing. */
 export interface RelayExtras {
   stop(): Promise<void>;
 }
 
-export function startExtras(config: RelayConfig, relay: RunningRelay, print: (line: string) => void): RelayExtras {
+export interface ExtrasOptions {
+  /** The relay's one shutdown (Ctrl+C typed in the window arrives here, not as a signal). */
+  stop(): void;
+  /** The window's keyboard (process.stdin). */
+  input?: KeyInput;
+  /** Windows only: checks the firewall rule, and runs setup through the UAC prompt on f. */
+  firewall?: SetupEnvironment | undefined;
+  /** How a person types this program's name in a terminal. */
+  typed?: string;
+}
+
+export function startExtras(
+  config: RelayConfig,
+  relay: RunningRelay,
+  print: (line: string) => void,
+  options: ExtrasOptions,
+): RelayExtras {
   relay.security.notify = (event) => {
     if (event.type === "paired") print(`Paired: "${event.name}" can now use this relay.`);
   };
 
-  // Announce, and announce again from the new address when the PC's addresses change (another Wi-Fi, a new lease).
+  // Announce on the LAN networks, and again from the new address when they change (another Wi-Fi, a new lease).
   let advertisement: Advertisement | undefined;
   let announced = "";
   let stopped = false;
-  const announce = () => {
-    const now = lanAddresses()
-      .map((a) => a.address)
-      .join(",");
-    if (now === announced) return;
+  const announce = async () => {
+    const { networks } = await currentNetworks(config.host);
+    const now = JSON.stringify(networks);
+    if (now === announced || stopped) return;
     announced = now;
     const previous = advertisement;
     advertisement = undefined;
     // bonjour-service is loaded only when the relay announces itself (~8 MB of memory otherwise unused).
-    void Promise.all([import("./mdns.js"), previous?.stop()]).then(([{ advertiseRelay }]) => {
-      if (stopped) return;
-      advertisement = advertiseRelay({
-        relayId: relay.security.identity.relayId,
-        port: relay.port,
-        version,
-        interface: config.mdnsInterface,
-        onError: (error) =>
-          print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
-      });
+    const [{ advertiseRelay }] = await Promise.all([import("./mdns.js"), previous?.stop()]);
+    // No LAN (Wi-Fi off, only WSL or a VPN): nothing worth announcing until one comes back.
+    if (stopped || (!networks.length && !config.mdnsInterface)) return;
+    advertisement = advertiseRelay({
+      relayId: relay.security.identity.relayId,
+      port: relay.port,
+      version,
+      interface: config.mdnsInterface,
+      networks,
+      onError: (error) => print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
     });
   };
-  const timer = config.mdns ? setInterval(announce, 15_000) : undefined;
+  // Nobody else can reach a relay that listens on loopback: nothing to announce.
+  const mdns = config.mdns && !(config.host && isLoopback(config.host));
+  const timer = mdns ? setInterval(() => void announce(), 15_000) : undefined;
   timer?.unref();
-  if (config.mdns) announce();
+  if (mdns) void announce();
 
-  const stdin = process.stdin;
-  const onKey = (data: Buffer) => {
-    const key = data.toString("utf8");
-    if (key === "\u0003") process.kill(process.pid, "SIGINT"); // raw mode swallows Ctrl+C
-    if (key === "p" || key === "P") {
+  const input = options.input ?? process.stdin;
+  let firewallOffered = false;
+  let firewallRunning = false;
+  const releaseKeys = listenForKeys(input, {
+    stop: options.stop,
+    pair() {
       const opened = relay.security.pairing.open();
       print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
-    }
-  };
-  if (stdin.isTTY) {
-    stdin.setRawMode(true);
-    stdin.on("data", onKey);
-    stdin.resume();
+    },
+    firewall() {
+      if (!firewallOffered || firewallRunning || !options.firewall) return;
+      firewallRunning = true;
+      const io = {
+        env: options.firewall.env,
+        out: (t: string) => print(t.trimEnd()),
+        err: (t: string) => print(t.trimEnd()),
+      };
+      void setUpFirewall({ ...options.firewall.target, port: relay.port }, io, options.firewall, false).then((ok) => {
+        firewallRunning = false;
+        if (ok) firewallOffered = false;
+      });
+    },
+  });
+
+  // On Windows, a relay the firewall blocks looks like a relay that is not there: say so, and offer the fix.
+  const firewall = options.firewall;
+  if (firewall && firewall.platform === "win32" && !(config.host && isLoopback(config.host))) {
+    void firewall.run(firewallRuleCheckCommand(relay.port)).then((present) => {
+      if (present || stopped) return;
+      firewallOffered = true;
+      print(
+        input.isTTY
+          ? "Windows Firewall has no rule for the relay yet, so the Mac cannot connect. Press f to add it (Windows asks for permission)."
+          : `Windows Firewall has no rule for the relay yet, so the Mac cannot connect. Run \`${options.typed ?? "npx passerelle"} setup\` once.`,
+      );
+    });
   }
 
   return {
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
-      if (stdin.isTTY) {
-        stdin.off("data", onKey);
-        stdin.setRawMode(false);
-        stdin.pause();
-      }
+      releaseKeys();
       await advertisement?.stop();
     },
   };
 }
+
+const isLoopback = (host: string) => /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host);

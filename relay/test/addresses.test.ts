@@ -1,6 +1,15 @@
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import type { NetworkInterfaceInfo } from "node:os";
 import { describe, expect, it } from "vitest";
-import { defaultRouteAddress, hostPort, lanAddresses, reachableAddresses } from "../src/addresses.js";
+import {
+  acceptsConnections,
+  addressForScripts,
+  defaultRouteAddress,
+  hostPort,
+  lanAddresses,
+  reachableAddresses,
+} from "../src/addresses.js";
 
 const v4 = (address: string, netmask = "255.255.255.0", internal = false): NetworkInterfaceInfo => ({
   address,
@@ -105,5 +114,45 @@ describe("the addresses a Mac can reach the relay at", () => {
   it("write IPv6 in brackets", () => {
     expect(hostPort("192.168.1.23", 8787)).toBe("192.168.1.23:8787");
     expect(hostPort("2a01:cb00:1:2::1234", 8787)).toBe("[2a01:cb00:1:2::1234]:8787");
+  });
+});
+
+describe("the address `pair --cli` gives a script", () => {
+  const lan = {
+    "Wi-Fi": windowsLaptop["Wi-Fi"],
+    "vEthernet (Default Switch)": windowsLaptop["vEthernet (Default Switch)"],
+  };
+
+  it("is the Wi-Fi address when the running relay answers there", async () => {
+    const probed: string[] = [];
+    const probe = async (address: string, port: number) => (probed.push(`${address}:${port}`), true);
+    expect(await addressForScripts({ host: "127.0.0.1", port: 8787 }, lan, "192.168.1.23", probe)).toBe("192.168.1.23");
+    expect(probed).toEqual(["192.168.1.23:8787"]);
+  });
+
+  it("is 127.0.0.1 when the relay listens on loopback only, never the vEthernet address", async () => {
+    const probe = async () => false;
+    expect(await addressForScripts({ host: "127.0.0.1", port: 8787 }, lan, "192.168.1.23", probe)).toBe("127.0.0.1");
+  });
+
+  it("is the relay's own address when it listens on one", async () => {
+    expect(await addressForScripts({ host: "192.168.1.23", port: 8787 }, lan, undefined, async () => false)).toBe(
+      "192.168.1.23",
+    );
+  });
+
+  it("is the best LAN address when no relay runs yet, and 127.0.0.1 without a network", async () => {
+    expect(await addressForScripts(undefined, lan, "192.168.1.23")).toBe("192.168.1.23");
+    expect(await addressForScripts(undefined, { lo: linux.lo }, "10.0.0.1")).toBe("127.0.0.1");
+  });
+
+  it("probes for real: a listening port accepts, a closed one does not", async () => {
+    const server = createServer().listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    expect(await acceptsConnections("127.0.0.1", port)).toBe(true);
+    server.close();
+    await once(server, "close");
+    expect(await acceptsConnections("127.0.0.1", port)).toBe(false);
   });
 });

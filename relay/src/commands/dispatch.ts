@@ -1,3 +1,4 @@
+import { moveRoamingHome } from "../security/home.js";
 import { processIO, type Command, type CommandIO } from "./io.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -15,7 +16,8 @@ export const SUBCOMMANDS_HELP = `Commands:
   passerelle devices              list paired devices
   passerelle revoke NAME          unpair a device (at once, even while the relay runs)
   passerelle cert                 print the relay's certificate and fingerprint [--path]
-  passerelle setup                Windows: allow the relay through the firewall [--autostart | --no-autostart]
+  passerelle setup                Windows: allow the relay through the firewall (asks for permission)
+                                  [--autostart | --no-autostart] [-- relay options for the logon task]
 `;
 
 export function isSubcommand(name: string | undefined): boolean {
@@ -25,6 +27,9 @@ export function isSubcommand(name: string | undefined): boolean {
 /** Runs `passerelle <name> …`; resolves with the exit code. */
 export async function runSubcommand(argv: string[], io: CommandIO = processIO): Promise<number> {
   const [name, ...args] = argv;
+  // A command run before the relay's first start since an update must find the folder where the relay will.
+  const moved = io === processIO ? moveRoamingHome(io.env) : undefined;
+  if (moved) io.err(moved + "\n");
   const command = await COMMANDS[name!]!();
   return command(args, io);
 }

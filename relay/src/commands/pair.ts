@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { hostPort, lanAddresses } from "../addresses.js";
+import { addressForScripts, hostPort } from "../addresses.js";
 import { relayHome } from "../security/home.js";
 import { loadOrCreateIdentity, readIdentity, type RelayIdentity } from "../security/identity.js";
 import { CONTROL_HEADER } from "../security/pairing-routes.js";
@@ -58,7 +58,8 @@ Its first 20 characters identify this relay's certificate: the Mac checks them b
 `;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether the process `pid` exists (EPERM: it does, as another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -68,7 +69,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** Asks the running relay, over loopback and pinned to its own certificate, to open a pairing session. */
-function openPairing(
+export function openPairing(
   runtime: RuntimeInfo,
   identity: RelayIdentity,
 ): Promise<{ code: string; expiresAt: string; maxTries: number }> {
@@ -121,8 +122,11 @@ async function pairScript(name: string, json: boolean, io: CommandIO): Promise<n
     io.out(JSON.stringify({ token, fingerprint: identity.fingerprint256, cert: identity.certPem }) + "\n");
     return 0;
   }
-  const port = readRuntimeInfo(home)?.port ?? Number(io.env.PASSERELLE_PORT || 8787);
-  const address = lanAddresses().find((a) => a.family === "IPv4")?.address ?? "127.0.0.1";
+  const runtime = readRuntimeInfo(home);
+  const running = runtime && isAlive(runtime.pid) ? runtime : undefined;
+  const port = running?.port ?? Number(io.env.PASSERELLE_PORT || 8787);
+  // An address the relay really listens on: 127.0.0.1 when it listens on loopback only, never vEthernet's.
+  const address = await addressForScripts(running);
   io.out(scriptInstructions(device.name, token, `https://${hostPort(address, port)}/v1`, identity));
   return 0;
 }
