@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./local-models.js";
 import { relayHome } from "./security/home.js";
@@ -237,13 +237,20 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     mdnsInterface: v.mdnsInterface,
     limits: { maxBodyBytes: v.maxBody * 1_000_000, maxConcurrent: v.maxConcurrent, headersMs: v.headersTimeout },
     localServers: localServers(
-      v.modelsConfig,
+      // Relative to where the person typed the command: under `npm start` the cwd is relay/, and npm
+      // gives the original folder in INIT_CWD.
+      v.modelsConfig && resolve(invocationDirectory(env), v.modelsConfig),
       flags["models-config"] !== undefined,
       join(relayHome(env), "models.json"),
     ),
     stopGraceMs: v.stopTimeout,
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
   };
+}
+
+/** The folder the person ran the command from: npm's INIT_CWD under `npm start`, else the current one. */
+export function invocationDirectory(env: NodeJS.ProcessEnv): string {
+  return env.INIT_CWD || process.cwd();
 }
 
 /** Reads the models file given by flag or environment (which must exist), else the default one if present. */

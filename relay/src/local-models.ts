@@ -88,11 +88,25 @@ export function parseModelsConfig(text: string, label: string): LocalServer[] {
   return servers;
 }
 
+/**
+ * The text of a file as Windows editors save it: UTF-8 with or without a byte order mark (Notepad), or
+ * UTF-16 LE or BE with one (PowerShell 5.1's `Out-File` and `>`).
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString("utf8");
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+    return swapped.swap16().toString("utf16le");
+  }
+  return bytes.toString("utf8");
+}
+
 /** Reads and validates a models file; a missing file is an error only when `required`. */
 export function loadModelsConfig(path: string, label: string, required: boolean): LocalServer[] {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = decodeText(readFileSync(path));
   } catch (error) {
     if (!required && (error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new ModelsConfigError(`${label}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}).`);

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, posix, win32 } from "node:path";
+import { dirname, join, posix, resolve, win32 } from "node:path";
 import { ownerOnlyAclCommand, windowsUser, type CommandLine } from "../setup/windows.js";
 
 /**
@@ -14,7 +14,8 @@ export function relayHome(
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
 ): string {
-  if (env.PASSERELLE_HOME) return env.PASSERELLE_HOME;
+  // A relative folder means from where the command was typed (npm start runs in relay/; INIT_CWD is the origin).
+  if (env.PASSERELLE_HOME) return resolve(env.INIT_CWD || process.cwd(), env.PASSERELLE_HOME);
   if (platform === "win32") return win32.join(env.LOCALAPPDATA || win32.join(home, "AppData", "Local"), "Passerelle");
   if (platform === "darwin") return posix.join(home, "Library", "Application Support", "Passerelle");
   return posix.join(env.XDG_CONFIG_HOME || posix.join(home, ".config"), "passerelle");
