@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { isSea } from "node:sea";
 import { showRunningRelay } from "./already-running.js";
 import { ConfigError, FLAGS, loadConfig } from "./config.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
@@ -46,7 +48,7 @@ async function main(argv: string[]): Promise<void> {
       (error as NodeJS.ErrnoException).code === "EADDRINUSE" &&
       (await showRunningRelay(config.home, config.port, print))
     ) {
-      return;
+      return holdWindow();
     }
     throw error;
   }
@@ -88,9 +90,23 @@ async function main(argv: string[]): Promise<void> {
   });
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+/**
+ * A double-clicked passerelle.exe has a window of its own that closes the moment the program ends: keep
+ * it open until a key is pressed, so the message above can be read. Nothing changes in a terminal.
+ */
+async function holdWindow(): Promise<void> {
+  if (process.platform !== "win32" || !process.stdin.isTTY || !isSea()) return;
+  process.stdout.write("Press a key to close this window.\n");
+  process.stdin.setRawMode(true);
+  process.stdin.resume();
+  await once(process.stdin, "data");
+  process.stdin.pause();
+}
+
+main(process.argv.slice(2)).catch(async (error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`passerelle: ${error.message}\n`);
+    await holdWindow();
     process.exit(2);
   }
   const code = (error as NodeJS.ErrnoException).code;
@@ -109,5 +125,6 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     // Name and code only: an error message could quote a request.
     process.stderr.write(`passerelle: could not start (${(error as Error).name}${code ? " " + code : ""}).\n`);
   }
+  await holdWindow();
   process.exit(1);
 });
