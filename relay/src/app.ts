@@ -24,6 +24,8 @@ export interface RelayApp {
   app: Koa;
   /** The server's `upgrade` listener: a WebSocket goes through the same checks and log as any request. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** A caller connected: a connection to the upstream is made ready before it asks (nothing is sent on it). */
+  warm(): void;
   /** Closes the upstream connections. */
   close(): Promise<void>;
 }
@@ -171,5 +173,5 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
     void callback(req, res);
   }
 
-  return { app, upgrade, close: () => upstreams.close() };
+  return { app, upgrade, warm: () => upstreams.warm(), close: () => upstreams.close() };
 }

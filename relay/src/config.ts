@@ -33,6 +33,8 @@ export interface RelayConfig {
     /** Longest silence between two pieces of a response body. */
     idleMs: number;
   };
+  /** The connection to the upstream: how long an unused one stays open, and whether one is kept ready ahead. */
+  upstreamConnection: { keepAliveMs: number; standby: boolean };
 }
 
 /** A setting with a bad value; its message names the setting and says what would be accepted. */
@@ -138,6 +140,13 @@ const SETTINGS = {
     help: "seconds of silence allowed inside an answer (300)",
     parse: seconds,
   },
+  upstreamKeepAlive: {
+    flag: "upstream-keep-alive",
+    env: "PASSERELLE_UPSTREAM_KEEP_ALIVE",
+    fallback: "30",
+    help: "seconds an unused connection to the upstream stays open (30)",
+    parse: seconds,
+  },
   headersTimeout: {
     flag: "headers-timeout",
     env: "PASSERELLE_HEADERS_TIMEOUT",
@@ -195,7 +204,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
   let flags: Record<string, string | boolean | undefined>;
   try {
     const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }]));
-    const switches = ["verbose", "insecure-http", "force-insecure-http", "no-mdns"].map((name) => [
+    const switches = ["verbose", "insecure-http", "force-insecure-http", "no-mdns", "no-standby"].map((name) => [
       name,
       { type: "boolean" as const },
     ]);
@@ -245,6 +254,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     ),
     stopGraceMs: v.stopTimeout,
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
+    // One connection to the upstream kept ready, so the first token after a silence skips the TCP and TLS set-up.
+    upstreamConnection: {
+      keepAliveMs: v.upstreamKeepAlive,
+      standby: flags["no-standby"] !== true && env.PASSERELLE_STANDBY !== "0",
+    },
   };
 }
 

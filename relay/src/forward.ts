@@ -4,6 +4,7 @@ import { RelayError, errorJson } from "./errors.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import type { ForwardBody } from "./request-body.js";
 import { errorDetail } from "./request-log.js";
+import { createStandbyConnector } from "./standby.js";
 import { Pool, errors } from "./undici-pool.js";
 
 /** What happened to one forwarded request, for the request log. */
@@ -34,6 +35,18 @@ export interface UpstreamTimeouts {
   idleMs: number;
 }
 
+/** How the connections to an upstream are kept. */
+export interface UpstreamConnection {
+  /** How long an unused connection stays open. */
+  keepAliveMs: number;
+  /** Keep one connection opened ahead (see standby.ts), for a quick first token after a silence. */
+  standby: boolean;
+  /** A connection opened ahead is replaced after this long (4 min by default). */
+  standbyMaxAgeMs?: number;
+  /** Connections are opened ahead for this long after the last request or caller (1 h by default). */
+  warmForMs?: number;
+}
+
 /** Forwards requests to one upstream origin over a pool of kept-alive connections. */
 export interface Forwarder {
   /**
@@ -43,6 +56,8 @@ export interface Forwarder {
   forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest): Promise<ForwardOutcome>;
   /** A small GET answered whole (for the merged model list), bounded by `timeoutMs`; rejects on failure. */
   get(path: string, headers: Record<string, string | string[]>, timeoutMs: number): Promise<SmallAnswer>;
+  /** Someone is about to ask: have a connection to the upstream ready (only a connection: nothing is sent). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -140,13 +155,27 @@ export function upstreamTarget(upstream: URL): (path: string) => string {
 }
 
 /** Creates a forwarder for `upstream` (e.g. `https://api.openai.com/v1`). */
-export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forwarder {
+export function createForwarder(
+  upstream: URL,
+  timeouts: UpstreamTimeouts,
+  connection: UpstreamConnection = { keepAliveMs: 30_000, standby: false },
+): Forwarder {
+  const standby =
+    connection.standby &&
+    createStandbyConnector(upstream, {
+      connectMs: timeouts.connectMs,
+      maxAgeMs: connection.standbyMaxAgeMs ?? 4 * 60_000,
+      warmForMs: connection.warmForMs ?? 60 * 60_000,
+    });
   const pool = new Pool(upstream.origin, {
-    connect: { timeout: timeouts.connectMs },
+    connect: standby ? standby.connect : { timeout: timeouts.connectMs },
     headersTimeout: timeouts.firstByteMs,
     bodyTimeout: timeouts.idleMs,
-    keepAliveTimeout: 30_000,
+    // As long as the upstream's Keep-Alive hint allows, never longer than keepAliveMs.
+    keepAliveTimeout: connection.keepAliveMs,
+    keepAliveMaxTimeout: connection.keepAliveMs,
   });
+  if (standby) standby.warm();
   const target = upstreamTarget(upstream);
 
   function forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest) {
@@ -259,5 +288,13 @@ export function createForwarder(upstream: URL, timeouts: UpstreamTimeouts): Forw
     return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks) };
   }
 
-  return { forward, get, close: () => pool.close() };
+  return {
+    forward,
+    get,
+    warm: () => standby && standby.warm(),
+    close: () => {
+      if (standby) standby.close();
+      return pool.close();
+    },
+  };
 }

@@ -45,6 +45,8 @@ export async function startRelay(
         relay.app.callback(),
       );
   server.on("upgrade", relay.upgrade);
+  // A new caller (a command opening on the Mac) is about to ask: the upstream connection is readied meanwhile.
+  server.on("connection", relay.warm);
   // A caller must send its request headers promptly: a slow client cannot hold a socket for long.
   server.headersTimeout = config.limits.headersMs;
   // Streams can last minutes; an idle upstream is bounded by the relay's own idle timeout instead.

@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { RelayError } from "./errors.js";
-import { createForwarder, upstreamFailure, type ForwardOutcome, type UpstreamTimeouts } from "./forward.js";
+import {
+  createForwarder,
+  upstreamFailure,
+  type ForwardOutcome,
+  type UpstreamConnection,
+  type UpstreamTimeouts,
+} from "./forward.js";
 import { upstreamRequestHeaders } from "./headers.js";
 import { modelRouter, type LocalServer } from "./local-models.js";
 import { mergedModelList } from "./models-list.js";
@@ -19,6 +25,8 @@ export interface UpstreamsConfig {
   timeouts: UpstreamTimeouts;
   limits: RelayLimits;
   localServers: LocalServer[];
+  /** How the connection to the upstream is kept (local servers keep theirs the default way). */
+  upstreamConnection?: UpstreamConnection;
 }
 
 /** What the request log may say about where a request went. */
@@ -30,6 +38,8 @@ export interface RouteNote {
 export interface Upstreams {
   /** Sends one `/v1` request (`path` is what follows `/v1`, query included) to the upstream that serves it. */
   handle(req: IncomingMessage, res: ServerResponse, path: string, note: RouteNote): Promise<ForwardOutcome>;
+  /** A caller connected: have a connection to OpenAI ready before it asks. */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -60,7 +70,7 @@ export function bodyLimit(req: IncomingMessage, path: string, maxBodyBytes: numb
 
 /** OpenAI and the local model servers, and the choice between them by the request's `model`. */
 export function createUpstreams(config: UpstreamsConfig): Upstreams {
-  const openai = createForwarder(config.upstream, config.timeouts);
+  const openai = createForwarder(config.upstream, config.timeouts, config.upstreamConnection);
   const locals = config.localServers.map((server) => ({
     server,
     forwarder: createForwarder(server.baseURL, config.timeouts),
@@ -79,6 +89,7 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
       );
     }
     inFlight++;
+    openai.warm();
     try {
       const body = await takeRequestBody(req, { maxBytes: bodyLimit(req, path, config.limits.maxBodyBytes) });
       const model = modelOf(body, parseUpTo);
@@ -107,6 +118,7 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
 
   return {
     handle,
+    warm: () => openai.warm(),
     close: async () => {
       await Promise.all([openai.close(), ...locals.map((l) => l.forwarder.close())]);
     },

@@ -29,6 +29,13 @@ describe("relay settings", () => {
     expect(upstream.search).toBe("?api-version=preview");
   });
 
+  it("keeps one upstream connection ready unless told not to", () => {
+    expect(loadConfig([], home).upstreamConnection).toEqual({ keepAliveMs: 30_000, standby: true });
+    const set = loadConfig(["--upstream-keep-alive", "90", "--no-standby"], home).upstreamConnection;
+    expect(set).toEqual({ keepAliveMs: 90_000, standby: false });
+    expect(loadConfig([], { ...home, PASSERELLE_STANDBY: "0" }).upstreamConnection.standby).toBe(false);
+  });
+
   it.each([
     [["--port", "http"], /^--port: "http" is not a port number/],
     [["--port", "70000"], /^--port: "70000"/],
