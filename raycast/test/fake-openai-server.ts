@@ -27,6 +27,10 @@ export class FakeOpenAIServer {
   readonly requests: ReceivedRequest[] = [];
   models = ["gpt-4.1-mini", "gpt-4o", "llama3.2:3b"];
   onChat: ChatHandler = (_request, res) => FakeOpenAIServer.stream(res, ["Hello", " from", " the relay."]);
+  /** TLS handshakes completed so far: each is a new connection the extension paid for. */
+  handshakes = 0;
+  /** Connections open right now. */
+  readonly openConnections = new Set<unknown>();
   private server: Server | undefined;
 
   /** `host:port` where it listens. */
@@ -37,6 +41,11 @@ export class FakeOpenAIServer {
     this.certificate = await makeSelfSignedCertificate(`passerelle-fake-relay-${process.pid}-${Date.now()}`);
     const { certPem: cert, keyPem: key } = this.certificate;
     this.server = createServer({ cert, key, minVersion: "TLSv1.3" }, (req, res) => void this.handle(req, res));
+    this.server.on("secureConnection", (socket) => {
+      this.handshakes++;
+      this.openConnections.add(socket);
+      socket.once("close", () => this.openConnections.delete(socket));
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.address = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;

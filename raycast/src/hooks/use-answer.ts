@@ -3,11 +3,12 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { streamCompletion, type ChatMessage, type TokenUsage } from "../api/completion";
 import { getApiKey, getRelayConnection, withPairedRelay } from "../api/connection";
 import { putHistoryEntry, saveHistoryEntry } from "../api/history";
-import { createRelayClient } from "../api/relay-client";
+import { relayClient } from "../api/relay-clients";
 import { showFailure } from "../components/failure-toast";
 import { isCancellation, type FailureDescription } from "../helpers/errors";
 import type { HistoryEntry } from "../helpers/history-bounds";
 import { createThrottledText } from "../helpers/throttled-text";
+import { useRelayClients } from "./use-relay-clients";
 
 /** One request to stream: changing `id` starts it again (Ask Again, Try Another Model). */
 export interface AnswerRequest {
@@ -57,6 +58,7 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
     interrupted: false,
   });
   const controllerRef = useRef<AbortController | undefined>(undefined);
+  useRelayClients();
 
   useEffect(() => {
     if (!request) return;
@@ -95,7 +97,7 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
           (connection) => {
             address = connection.address;
             return streamCompletion(
-              createRelayClient(connection, getApiKey()),
+              relayClient(connection, getApiKey()),
               { model: request.model, messages: request.messages, temperature: request.temperature },
               (piece) => buffer.append(piece),
               controller.signal,

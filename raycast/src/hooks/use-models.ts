@@ -1,15 +1,17 @@
 import { useEffect, useState } from "react";
 import { getApiKey, getRelayConnection, withPairedRelay } from "../api/connection";
 import { fetchModels, readCachedModels, writeCachedModels } from "../api/models";
-import { createRelayClient } from "../api/relay-client";
+import { relayClient } from "../api/relay-clients";
 import { isCancellation } from "../helpers/errors";
 import { parseRelayAddress } from "../helpers/relay-address";
+import { useRelayClients } from "./use-relay-clients";
 
 /** The relay's model list: the cached one at once, refreshed from `/v1/models` when stale. */
 export function useModels() {
   const [models, setModels] = useState<string[]>([]);
   const [isLoading, setIsLoading] = useState(true);
   const [error, setError] = useState<unknown>();
+  useRelayClients();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -23,7 +25,7 @@ export function useModels() {
         await withPairedRelay(
           paired,
           async (connection) => {
-            const ids = await fetchModels(createRelayClient(connection, getApiKey()), controller.signal);
+            const ids = await fetchModels(relayClient(connection, getApiKey()), controller.signal);
             await writeCachedModels(parseRelayAddress(connection.address, connection.scheme).baseURL, ids);
             if (!controller.signal.aborted) setModels(ids);
           },

@@ -1,0 +1,7 @@
+import { useEffect } from "react";
+import { holdRelayClients } from "../api/relay-clients";
+
+/** Keeps the command's relay clients (and their open connection) while the calling view is on screen. */
+export function useRelayClients(): void {
+  useEffect(() => holdRelayClients(), []);
+}
