@@ -151,6 +151,11 @@ export async function setUpFirewall(
     return false;
   }
 
+  // Already allowed (an earlier setup): no UAC prompt just to register the logon task.
+  if (await environment.run(firewallRuleCheckCommand(target.port))) {
+    io.out(`Firewall: the relay's rule for TCP ${target.port} is already there.\n`);
+    return true;
+  }
   io.out("Firewall: Windows asks for permission (the UAC prompt)…\n");
   const elevate = elevateCommand(target.program, [
     ...target.args,

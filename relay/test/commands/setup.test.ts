@@ -113,10 +113,12 @@ describe("the logon task", () => {
 });
 
 describe("passerelle setup", () => {
-  function windows(options: { elevated: boolean; refuse?: RegExp; env?: NodeJS.ProcessEnv; program?: typeof target }) {
+  function windows(options: { elevated: boolean; refuse?: RegExp; program?: typeof target; ruleThere?: boolean }) {
     const ran: string[] = [];
     const written = new Map<string, Buffer | string>();
     const removed: string[] = [];
+    // The firewall rule exists once an elevated run added it (or from the start, with `ruleThere`).
+    let ruleThere = options.ruleThere ?? false;
     const environment: SetupEnvironment = {
       platform: "win32",
       target: options.program ?? target,
@@ -124,7 +126,9 @@ describe("passerelle setup", () => {
       run: async (command) => {
         const line = display(command);
         ran.push(line);
-        return !options.refuse?.test(line);
+        if (options.refuse?.test(line)) return false;
+        if (line.includes("Start-Process") || line.includes("add rule")) ruleThere = true;
+        return line.includes("show rule") ? ruleThere : true;
       },
       env: options.env ?? { USERNAME: "lea", USERDOMAIN: "PC-12", APPDATA: "C:\\Users\\Léa\\AppData\\Roaming" },
       cwd: "C:\\Users\\Léa\\Documents",
@@ -147,11 +151,22 @@ describe("passerelle setup", () => {
     const io = capture();
     const { environment, ran } = windows({ elevated: false, program: packaged });
     expect(await runSetup(["--port", "9000"], io, environment)).toBe(0);
+    const check = 'netsh advfirewall firewall show rule "name=Passerelle relay (TCP 9000)"';
     expect(ran).toEqual([
+      check,
       display(elevateCommand(packaged.program, ["setup", "--firewall-only", "--port", "9000"])),
-      'netsh advfirewall firewall show rule "name=Passerelle relay (TCP 9000)"',
+      check,
     ]);
     expect(io.text()).toContain("Firewall: done.");
+  });
+
+  it("not elevated, with the rule already there: no UAC prompt just to register the task", async () => {
+    const io = capture();
+    const { environment, ran } = windows({ elevated: false, ruleThere: true });
+    expect(await runSetup(["--autostart"], io, environment)).toBe(0);
+    expect(ran.some((line) => line.includes("Start-Process"))).toBe(false);
+    expect(ran.at(-1)).toMatch(/^schtasks \/Create/);
+    expect(io.text()).toContain("already there");
   });
 
   it("a cancelled UAC prompt says what to do and prints the exact commands", async () => {
