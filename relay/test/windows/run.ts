@@ -1,0 +1,71 @@
+/**
+ * `npm run test:windows`: builds passerelle.exe and the relay, then runs the Windows leg (relay-on-wine.leg.ts)
+ * under Wine inside a network namespace of its own, where the relay, its fake OpenAI and the test's client
+ * meet on loopback and the relay's mDNS announcement reaches nobody.
+ *
+ * Without Wine (or off Linux) a developer's run says why it skipped and passes; under CI on Linux, it fails.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { buildRelay, relayDir } from "../../scripts/build-relay.ts";
+import { packageWindows } from "../../scripts/package-windows.ts";
+import { wineInstalled } from "./wine.ts";
+
+const ci = /^(1|true)$/i.test(process.env.CI ?? "");
+const say = (line: string) => process.stdout.write(`Windows leg: ${line}\n`);
+
+function missing(what: string, install: string): never {
+  if (ci) {
+    process.stderr.write(`Windows leg: ${what}, and CI runs this leg on Linux: ${install}\n`);
+    process.exit(1);
+  }
+  say(`skipped: ${what} (${install}).`);
+  process.exit(0);
+}
+
+function found(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (process.platform !== "linux") {
+  // Windows runs the relay's own tests natively; Wine and network namespaces are Linux's.
+  say(`skipped: it runs on Linux (with Wine); this is ${process.platform}.`);
+  process.exit(0);
+}
+if (!wineInstalled()) missing("Wine not installed", "apt-get install -y wine wine64");
+if (!found("unshare", ["--version"]) || !found("ip", ["-V"])) {
+  missing("unshare or ip missing", "apt-get install -y util-linux iproute2");
+}
+
+const started = performance.now();
+buildRelay();
+const built = await packageWindows(say);
+say(`passerelle.exe built in ${((performance.now() - started) / 1000).toFixed(1)} s (Node.js ${built.nodeVersion})`);
+
+const vitest = join(createRequire(import.meta.url).resolve("vitest/package.json"), "..", "vitest.mjs");
+// As root, a network namespace is one unshare away; otherwise a user namespace maps this user to root in it.
+const namespace = process.getuid?.() === 0 ? ["--net"] : ["--net", "--map-root-user"];
+const run = spawnSync(
+  "unshare",
+  [
+    ...namespace,
+    "sh",
+    "-c",
+    'ip link set lo up && exec "$@"',
+    "sh",
+    process.execPath,
+    vitest,
+    "run",
+    "--config",
+    join("test", "windows", "vitest.config.ts"),
+  ],
+  { cwd: relayDir, stdio: "inherit", env: { ...process.env, PASSERELLE_WINE_NETNS: "1" } },
+);
+say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+process.exit(run.status ?? 1);

@@ -1,0 +1,126 @@
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildDir } from "../../scripts/package-windows.ts";
+
+/** The Wine prefix of this leg, made on first use: a Windows 10 with one user, under `.build/`. */
+export const winePrefix = join(buildDir, "wine-prefix");
+
+/** The environment every Wine command of the leg runs with. */
+export function wineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, WINEPREFIX: winePrefix, WINEDEBUG: "-all", ...extra };
+  // The relay must find its folder the way it does on a PC: from Windows' own profile, nothing inherited.
+  for (const name of ["PASSERELLE_HOME", "APPDATA", "LOCALAPPDATA", "USERPROFILE", "XDG_CONFIG_HOME", "NODE_OPTIONS"]) {
+    if (!(name in extra)) delete env[name];
+  }
+  return env;
+}
+
+/** True when `wine` can be run on this machine. */
+export function wineInstalled(): boolean {
+  try {
+    execFileSync("wine", ["--version"], { stdio: "ignore", env: wineEnv() });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes the prefix when it is missing (Windows 10: Wine's default, Windows 7, makes node.exe refuse to start)
+ * and stops any Wine server of this prefix left from an earlier run: Wine creates sockets in its server, so the
+ * server must live in this test's network namespace. Returns how long it took, in ms.
+ */
+export function preparePrefix(): number {
+  const started = performance.now();
+  stopWine();
+  if (!existsSync(join(winePrefix, "system.reg")) || !windowsUser()) {
+    mkdirSync(winePrefix, { recursive: true });
+    execFileSync("wineboot", ["--init"], { env: wineEnv(), stdio: "ignore", timeout: 180_000 });
+    execFileSync("wine", ["winecfg", "-v", "win10"], { env: wineEnv(), stdio: "ignore", timeout: 60_000 });
+  }
+  return performance.now() - started;
+}
+
+/** Ends this prefix's Wine server (and so every Windows program still running in it). */
+export function stopWine(): void {
+  try {
+    execFileSync("wineserver", ["-k"], { env: wineEnv(), stdio: "ignore" });
+  } catch {
+    // none was running
+  }
+}
+
+/** The Windows user's profile folder inside the prefix (`drive_c/users/<name>`). */
+export function windowsUser(): string | undefined {
+  const users = join(winePrefix, "drive_c", "users");
+  if (!existsSync(users)) return undefined;
+  const name = readdirSync(users).find((entry) => entry !== "Public");
+  return name && join(users, name);
+}
+
+/** How a Windows program under Wine names a file of this machine (Wine's Z: drive is `/`). */
+export function windowsPath(path: string): string {
+  return "Z:" + resolve(path).replaceAll("/", "\\");
+}
+
+/** A Windows program running under Wine; stdout and stderr go to files (node.exe fails on a pipe there). */
+export interface WineProcess {
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the Windows exit code. */
+  exited: Promise<number | null>;
+  /** Resolves with the first match of `pattern` in stdout; rejects after `timeoutMs` or at exit. */
+  waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray>;
+  kill(): void;
+}
+
+/** Starts `program args` under Wine in `cwd`, its output kept in `outDir/<name>.out` and `.err`. */
+export function startWine(
+  program: string,
+  args: string[],
+  options: { cwd: string; outDir: string; name: string; env?: Record<string, string> },
+): WineProcess {
+  const outFile = join(options.outDir, `${options.name}.out`);
+  const errFile = join(options.outDir, `${options.name}.err`);
+  const out = openSync(outFile, "w");
+  const err = openSync(errFile, "w");
+  const child = spawn("wine", [program, ...args], {
+    cwd: options.cwd,
+    env: wineEnv(options.env),
+    stdio: ["ignore", out, err],
+  });
+  closeSync(out);
+  closeSync(err);
+  let ended = false;
+  const exited = new Promise<number | null>((done) =>
+    child.once("exit", (code) => {
+      ended = true;
+      done(code);
+    }),
+  );
+  const read = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : "");
+  return {
+    stdout: () => read(outFile),
+    stderr: () => read(errFile),
+    exited,
+    kill: () => void child.kill("SIGKILL"),
+    waitFor: (pattern, timeoutMs) =>
+      new Promise((found, fail) => {
+        const deadline = Date.now() + timeoutMs;
+        const look = () => {
+          const match = pattern.exec(read(outFile));
+          if (match) return found(match);
+          if (ended || Date.now() > deadline) {
+            return fail(
+              new Error(
+                `${options.name}: no ${pattern} ${ended ? "before it ended" : `within ${timeoutMs} ms`}.\nstdout:\n${read(outFile)}\nstderr:\n${read(errFile)}`,
+              ),
+            );
+          }
+          setTimeout(look, 100);
+        };
+        look();
+      }),
+  };
+}
