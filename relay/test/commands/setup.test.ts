@@ -113,7 +113,13 @@ describe("the logon task", () => {
 });
 
 describe("passerelle setup", () => {
-  function windows(options: { elevated: boolean; refuse?: RegExp; program?: typeof target; ruleThere?: boolean }) {
+  function windows(options: {
+    elevated: boolean;
+    refuse?: RegExp;
+    env?: NodeJS.ProcessEnv;
+    program?: typeof target;
+    ruleThere?: boolean;
+  }) {
     const ran: string[] = [];
     const written = new Map<string, Buffer | string>();
     const removed: string[] = [];
