@@ -111,9 +111,13 @@ export function startExtras(
   };
   // Nobody else can reach a relay that listens on loopback: nothing to announce.
   const mdns = config.mdns && !(config.host && isLoopback(config.host));
-  const timer = mdns ? setInterval(() => void announce(), 15_000) : undefined;
+  const announceNow = () =>
+    void announce().catch((error: Error) =>
+      print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
+    );
+  const timer = mdns ? setInterval(announceNow, 15_000) : undefined;
   timer?.unref();
-  if (mdns) void announce();
+  if (mdns) announceNow();
 
   const input = options.input ?? process.stdin;
   let firewallOffered = false;
