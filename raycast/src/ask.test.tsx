@@ -22,6 +22,15 @@ beforeEach(() => {
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["**Paris** is", " the capital", " of France."]);
 });
 
+/** The History entries in storage, by key. */
+function historyEntries(): Record<string, unknown> {
+  return Object.fromEntries(
+    [...raycast.storage]
+      .filter(([key]) => key.startsWith("history:"))
+      .map(([key, value]) => [key, JSON.parse(String(value))]),
+  );
+}
+
 function ask(question: string) {
   return renderCommand(<Ask arguments={{ question }} launchType={"userInitiated" as never} />);
 }
@@ -78,6 +87,46 @@ describe("Ask", () => {
     expect(raycast.toasts[0]).toMatchObject({ style: "failure", title: "API key refused by OpenAI" });
     expect(raycast.toasts[0].primaryAction?.title).toBe("Open Preferences");
     expect(markdown()).toContain("API key refused by OpenAI");
+  });
+
+  it("offers Connect to Relay in the toast when the relay no longer knows this Mac (revoked)", async () => {
+    server.onChat = (_request, res) =>
+      FakeOpenAIServer.error(res, 401, {
+        message: "This device is not paired with the relay.",
+        type: "invalid_request_error",
+        code: "device_token_invalid",
+      });
+    ask("Capital?");
+    await waitUntilLoaded();
+    expect(raycast.toasts).toHaveLength(1);
+    expect(raycast.toasts[0]).toMatchObject({ style: "failure", title: "Mac not paired with this relay" });
+    expect(raycast.toasts[0].primaryAction?.title).toBe("Connect to Relay");
+    expect(raycast.toasts[0].secondaryAction?.title).toBe("Copy Error");
+    raycast.toasts[0].primaryAction?.onAction(raycast.toasts[0]);
+    expect(raycast.launched).toEqual([{ name: "connect-to-relay", type: "userInitiated" }]);
+  });
+
+  it("leaves History unchanged when the request fails before any answer (a toast, not an entry)", async () => {
+    const earlier = { id: "earlier", kind: "ask", title: "Before", messages: [], answer: "Kept.", model: "m" };
+    raycast.storage.set("history:earlier", JSON.stringify({ ...earlier, status: "done", createdAt: 1, updatedAt: 1 }));
+    const before = historyEntries();
+    server.onChat = (_request, res) =>
+      FakeOpenAIServer.error(res, 502, { message: "down", type: "relay_error", code: "upstream_unreachable" });
+    ask("Capital?");
+    await waitUntilLoaded();
+    expect(raycast.toasts[0]).toMatchObject({ title: "PC cannot reach OpenAI" });
+    expect(historyEntries()).toEqual(before);
+  });
+
+  it("replaces its History entry on Ask Again instead of adding one", async () => {
+    ask("Capital?");
+    await waitUntilLoaded();
+    server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["Second answer."]);
+    await runAction("Ask Again");
+    await waitUntilLoaded();
+    const entries = Object.values(historyEntries());
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ title: "Capital?", answer: "Second answer.", status: "done" });
   });
 
   it("says, in one toast, that this Mac is not paired, and opens Connect to Relay", async () => {

@@ -30,8 +30,14 @@ export function AnswerView(props: {
 }) {
   const [request, setRequest] = useState(props.request);
   const answer = useAnswer(request, props.options);
+  // A new run replaces this answer's History entry rather than adding one.
   const rerun = (model?: string) =>
-    setRequest((current) => ({ ...current, model: model ?? current.model, id: newRequestId() }));
+    setRequest((current) => ({
+      ...current,
+      model: model ?? current.model,
+      id: newRequestId(),
+      history: { ...current.history, historyId: current.history.historyId ?? current.id },
+    }));
   const context: AnswerContext = { answer, request, rerun };
   const finishedId = useRef<string | undefined>(undefined);
   useEffect(() => {

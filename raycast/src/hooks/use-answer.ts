@@ -76,12 +76,20 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
       createdAt: started,
       updatedAt: started,
     };
+    // History keeps requests that produced an answer or part of one: the entry is written with the first text
+    // (then replaced in place: Ask Again, Regenerate and a chat's next turn keep the same id), never for a failure.
+    let stored = false;
+    const keep = (fields: Partial<HistoryEntry>) => {
+      const write = stored ? saveHistoryEntry : putHistoryEntry;
+      stored = true;
+      return write({ ...entry, ...fields, updatedAt: Date.now() });
+    };
     let lastSave = 0;
     const buffer = createThrottledText((text) => {
       if (!controller.signal.aborted) setState((current) => ({ ...current, text }));
-      if (Date.now() - lastSave >= saveIntervalMs) {
+      if (text && Date.now() - lastSave >= saveIntervalMs) {
         lastSave = Date.now();
-        void saveHistoryEntry({ ...entry, answer: text, updatedAt: lastSave });
+        void keep({ answer: text });
       }
     }, renderIntervalMs);
     setState({ text: "", isLoading: true, model: request.model, interrupted: false });
@@ -90,7 +98,6 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
       let address: string | undefined;
       try {
         const paired = await getRelayConnection();
-        await putHistoryEntry(entry);
         // If the relay moved, it is found again by id and asked once more, unless part of an answer arrived.
         const result = await withPairedRelay(
           paired,
@@ -107,15 +114,7 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
         );
         buffer.flush();
         const durationMs = Date.now() - started;
-        await saveHistoryEntry({
-          ...entry,
-          answer: result.text,
-          model: result.model,
-          status: "done",
-          usage: result.usage,
-          durationMs,
-          updatedAt: Date.now(),
-        });
+        await keep({ answer: result.text, model: result.model, status: "done", usage: result.usage, durationMs });
         setState({
           text: result.text,
           isLoading: false,
@@ -127,8 +126,7 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
       } catch (error) {
         buffer.cancel();
         const partial = buffer.text;
-        const status = partial ? "interrupted" : undefined;
-        if (status) await saveHistoryEntry({ ...entry, answer: partial, status, updatedAt: Date.now() });
+        if (partial) await keep({ answer: partial, status: "interrupted" });
         if (isCancellation(error)) {
           setState((current) => ({ ...current, text: partial, isLoading: false, interrupted: true }));
           return;
