@@ -71,6 +71,35 @@ describe("the relay in its window", () => {
     expect(existsSync(join(home, "relay.json"))).toBe(false);
   }, 20_000);
 
+  it("stops the same way when its window closes (SIGHUP), well within the seconds Windows gives", async () => {
+    const home = freshHome();
+    const relay = startInWindow(home, ["--port", "0"]);
+    await relay.waitFor(/Press Ctrl\+C to stop\./);
+    const closedAt = performance.now();
+    relay.child.kill("SIGHUP");
+    expect(await relay.exited).toBe(0);
+    expect(performance.now() - closedAt).toBeLessThan(4_000);
+    expect(relay.output()).toContain("Stopping");
+    expect(existsSync(join(home, "relay.json"))).toBe(false);
+  }, 20_000);
+
+  it("pair --cli names 127.0.0.1 for a relay that listens on loopback only", async () => {
+    const home = freshHome();
+    const relay = startInWindow(home, ["--port", "0"]);
+    const [, port] = await relay.waitFor(/listening on port (\d+)/);
+    await relay.waitFor(/Press Ctrl\+C to stop\./);
+    const pair = spawn(process.execPath, ["bin/passerelle.js", "pair", "--cli", "a script"], {
+      cwd: relayDir,
+      env: { PATH: process.env.PATH, PASSERELLE_HOME: home },
+    });
+    let printed = "";
+    pair.stdout.on("data", (d: Buffer) => (printed += d.toString("utf8")));
+    expect(await new Promise((resolve) => pair.once("exit", resolve))).toBe(0);
+    expect(printed).toContain(`Base URL:      https://127.0.0.1:${port}/v1`);
+    relay.child.stdin!.write("\u0003");
+    expect(await relay.exited).toBe(0);
+  }, 20_000);
+
   it("started again on the same port, shows the running relay and a pairing code from it instead of failing", async () => {
     const home = freshHome();
     const first = startInWindow(home, ["--port", "0"]);
