@@ -27,19 +27,13 @@ function isLinkLocal(entry: NetworkInterfaceInfo): boolean {
   return /^fe[89ab]/i.test(entry.address) || !!entry.scopeid;
 }
 
-/** Tailscale and other carrier-grade NAT overlays (100.64.0.0/10). */
-function isSharedAddressSpace(address: string): boolean {
-  const [a, b] = address.split(".").map(Number);
-  return a === 100 && b! >= 64 && b! <= 127;
-}
-
 /** Whether an adapter, by its name and address, is one the Mac can reach this PC through. */
 export function isLanInterface(name: string, entry: NetworkInterfaceInfo): boolean {
   if (entry.internal || LOOPBACK.test(entry.address) || isLinkLocal(entry)) return false;
   if (VIRTUAL_ADAPTER.test(name)) return false;
   // A /32 is a point-to-point tunnel (WireGuard, most VPN clients): nobody else is on that network.
-  if (entry.family === "IPv4" && entry.netmask === "255.255.255.255") return false;
-  return !(entry.family === "IPv4" && isSharedAddressSpace(entry.address));
+  // Tailscale's 100.64.0.0/10 is matched by name and /32, not by range: some campus networks use it as their LAN.
+  return !(entry.family === "IPv4" && entry.netmask === "255.255.255.255");
 }
 
 /**

@@ -79,6 +79,11 @@ describe("the addresses a Mac can reach the relay at", () => {
     expect(lanAddresses(wired, "192.168.1.50").map((a) => a.address)).toEqual(["192.168.1.50", "10.0.0.12"]);
   });
 
+  it("keep a campus Wi-Fi numbered in 100.64.0.0/10 (only Tailscale's adapter is left out)", () => {
+    const campus = { "Wi-Fi": [v4("100.70.3.4", "255.255.0.0")], Tailscale: windowsLaptop.Tailscale };
+    expect(lanAddresses(campus).map((a) => a.address)).toEqual(["100.70.3.4"]);
+  });
+
   it("keep a Mac's en0 and leave out AirDrop, tunnels and bridges", () => {
     expect(lanAddresses(mac).map((a) => `${a.interfaceName} ${a.address}`)).toEqual(["en0 192.168.1.40"]);
   });
