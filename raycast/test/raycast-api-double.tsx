@@ -5,7 +5,7 @@
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createContext, useContext, useState, type ReactElement, type ReactNode } from "react";
+import { createContext, useContext, useLayoutEffect, useRef, useState, type ReactElement, type ReactNode } from "react";
 
 type Props = Record<string, unknown> & { children?: ReactNode };
 
@@ -441,9 +441,35 @@ function formValues(form: HTMLFormElement | null): Record<string, unknown> {
   return values;
 }
 
+/** A shortcut as one comparable text, e.g. `cmd+shift+.` (modifiers in a fixed order). */
+export function shortcutText(shortcut: unknown): string | undefined {
+  if (!shortcut || typeof shortcut !== "object") return undefined;
+  const { modifiers = [], key } = shortcut as { modifiers?: string[]; key?: string };
+  if (!key) return undefined;
+  return [...[...modifiers].sort(), key].join("+");
+}
+
+/**
+ * Raycast shows one action panel at a time: two of its actions with one shortcut means one of them can never be
+ * reached by keyboard. Every rendered panel is checked, so any view test fails on such a clash.
+ */
 function ActionPanel(props: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const panel = ref.current;
+    if (!panel || panel.parentElement?.closest("[role='menu']")) return; // a section's own check is its panel's
+    const seen = new Map<string, string>();
+    for (const item of Array.from(panel.querySelectorAll("[data-shortcut]"))) {
+      const shortcut = item.getAttribute("data-shortcut")!;
+      const other = seen.get(shortcut);
+      if (other !== undefined) {
+        throw new Error(`"${other}" and "${item.textContent}" share the shortcut ${shortcut} on one screen.`);
+      }
+      seen.set(shortcut, item.textContent ?? "");
+    }
+  });
   return (
-    <div role="menu" aria-label={text(props.title) ?? "Actions"}>
+    <div role="menu" aria-label={text(props.title) ?? "Actions"} ref={ref}>
       {props.children}
     </div>
   );
@@ -455,19 +481,39 @@ ActionPanel.Section = ActionPanelSection;
 ActionPanel.Submenu = ActionPanelSection;
 export { ActionPanel };
 
-function ActionButton({ title, run }: { title: string; run: (button: HTMLButtonElement) => unknown }) {
+function ActionButton({
+  title,
+  run,
+  shortcut,
+}: {
+  title: string;
+  run: (button: HTMLButtonElement) => unknown;
+  shortcut?: unknown;
+}) {
   return (
-    <button type="button" role="menuitem" onClick={(event) => void run(event.currentTarget)}>
+    <button
+      type="button"
+      role="menuitem"
+      data-shortcut={shortcutText(shortcut)}
+      onClick={(event) => void run(event.currentTarget)}
+    >
       {title}
     </button>
   );
 }
 function Action(props: Props) {
-  return <ActionButton title={text(props.title) ?? ""} run={() => (props.onAction as () => unknown)?.()} />;
+  return (
+    <ActionButton
+      shortcut={props.shortcut}
+      title={text(props.title) ?? ""}
+      run={() => (props.onAction as () => unknown)?.()}
+    />
+  );
 }
 Action.CopyToClipboard = function CopyToClipboard(props: Props) {
   return (
     <ActionButton
+      shortcut={props.shortcut}
       title={text(props.title) ?? "Copy to Clipboard"}
       run={async () => {
         await Clipboard.copy(String(props.content));
@@ -479,6 +525,7 @@ Action.CopyToClipboard = function CopyToClipboard(props: Props) {
 Action.Paste = function Paste(props: Props) {
   return (
     <ActionButton
+      shortcut={props.shortcut}
       title={text(props.title) ?? "Paste in Active App"}
       run={async () => {
         await Clipboard.paste(String(props.content));
@@ -491,6 +538,7 @@ Action.Push = function Push(props: Props) {
   const navigation = useNavigation();
   return (
     <ActionButton
+      shortcut={props.shortcut}
       title={text(props.title) ?? ""}
       run={() => {
         navigation.push(props.target as ReactElement);
@@ -502,6 +550,7 @@ Action.Push = function Push(props: Props) {
 Action.SubmitForm = function SubmitForm(props: Props) {
   return (
     <ActionButton
+      shortcut={props.shortcut}
       title={text(props.title) ?? "Submit"}
       run={(button) => (props.onSubmit as (values: unknown) => unknown)?.(formValues(button.closest("form")))}
     />
@@ -510,17 +559,39 @@ Action.SubmitForm = function SubmitForm(props: Props) {
 Action.CreateQuicklink = function CreateQuicklink(props: Props) {
   const quicklink = props.quicklink as { link: string; name?: string };
   return (
-    <ActionButton title={text(props.title) ?? "Create Quicklink"} run={() => raycast.quicklinks.push(quicklink)} />
+    <ActionButton
+      shortcut={props.shortcut}
+      title={text(props.title) ?? "Create Quicklink"}
+      run={() => raycast.quicklinks.push(quicklink)}
+    />
   );
 };
 Action.OpenInBrowser = function OpenInBrowser(props: Props) {
-  return <ActionButton title={text(props.title) ?? "Open in Browser"} run={() => open(String(props.url))} />;
+  return (
+    <ActionButton
+      shortcut={props.shortcut}
+      title={text(props.title) ?? "Open in Browser"}
+      run={() => open(String(props.url))}
+    />
+  );
 };
 Action.Open = function OpenAction(props: Props) {
-  return <ActionButton title={text(props.title) ?? "Open"} run={() => open(String(props.target))} />;
+  return (
+    <ActionButton
+      shortcut={props.shortcut}
+      title={text(props.title) ?? "Open"}
+      run={() => open(String(props.target))}
+    />
+  );
 };
 Action.ShowInFinder = function ShowInFinder(props: Props) {
-  return <ActionButton title={text(props.title) ?? "Show in Finder"} run={() => showInFinder(String(props.path))} />;
+  return (
+    <ActionButton
+      shortcut={props.shortcut}
+      title={text(props.title) ?? "Show in Finder"}
+      run={() => showInFinder(String(props.path))}
+    />
+  );
 };
 Action.Style = { Regular: "regular", Destructive: "destructive" };
 export { Action };
@@ -535,7 +606,7 @@ function MenuBarExtra(props: Props) {
 MenuBarExtra.Item = function MenuBarItem(props: Props) {
   const onAction = props.onAction as (() => unknown) | undefined;
   return onAction ? (
-    <ActionButton title={text(props.title) ?? ""} run={() => onAction()} />
+    <ActionButton shortcut={props.shortcut} title={text(props.title) ?? ""} run={() => onAction()} />
   ) : (
     <p>
       {text(props.title)}

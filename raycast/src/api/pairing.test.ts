@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:tls";
 import { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSelfSignedCertificate, type TestCertificate } from "../../test/certificates";
-import { formatPairingCode } from "../helpers/pairing-code";
+import { formatPairingCode, PIN_CHARS } from "../helpers/pairing-code";
 import { CertificateMismatchError, pairWithRelay, PairingCodeError, probeCertificate } from "./pairing";
 import { createRelayClient } from "./relay-client";
 
@@ -39,7 +39,7 @@ describe("pairing with an impostor", () => {
 
   it("fails before the PIN is sent when the certificate is not the one the code names", async () => {
     received = 0;
-    const code = formatPairingCode(relay.fingerprint256, "ABCD");
+    const code = formatPairingCode(relay.fingerprint256, "ABCDEFGH".slice(0, PIN_CHARS));
     const error = await pairWithRelay({ address: `127.0.0.1:${port}`, code, deviceName: "Mac" }).catch((e) => e);
     expect(error).toBeInstanceOf(CertificateMismatchError);
     expect(received).toBe(0);

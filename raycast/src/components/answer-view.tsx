@@ -2,8 +2,10 @@ import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { answerMarkdown, formatDuration, formatUsage } from "../helpers/format";
 import { newRequestId, useAnswer, type AnswerOptions, type AnswerRequest, type AnswerState } from "../hooks/use-answer";
+import { ConnectToRelayAction } from "./connect-to-relay-action";
 import { ContinueInChatAction } from "./continue-in-chat-action";
 import { ModelPicker } from "./model-picker";
+import { StopAnswerAction } from "./stop-answer-action";
 
 /** What extra actions get to work with. */
 export interface AnswerContext {
@@ -67,14 +69,8 @@ export function AnswerView(props: {
       }
       actions={
         <ActionPanel>
-          {answer.isLoading && (
-            <Action
-              title="Stop Answer"
-              icon={Icon.Stop}
-              shortcut={{ modifiers: ["cmd", "shift"], key: "." }}
-              onAction={answer.stop}
-            />
-          )}
+          {answer.isLoading && <StopAnswerAction onStop={answer.stop} />}
+          {answer.error?.fix === "connect-to-relay" && <ConnectToRelayAction />}
           {props.primaryActions ? (
             props.primaryActions(context)
           ) : (
@@ -102,7 +98,7 @@ export function AnswerView(props: {
             <Action.Push
               title="Try Another Model"
               icon={Icon.Switch}
-              shortcut={{ modifiers: ["cmd", "shift"], key: "." }}
+              shortcut={{ modifiers: ["cmd", "shift"], key: "m" }}
               target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
             />
             {props.extraActions?.(context)}

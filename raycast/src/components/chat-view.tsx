@@ -6,6 +6,7 @@ import { formatDuration, formatUsage } from "../helpers/format";
 import { chooseModel } from "../helpers/models";
 import { ASSISTANT_SYSTEM_PROMPT } from "../helpers/prompts";
 import { newRequestId, useAnswer, type AnswerRequest } from "../hooks/use-answer";
+import { StopAnswerAction } from "./stop-answer-action";
 
 /**
  * A conversation: type a follow-up in the search bar and press Enter. Each exchange shows beside the list;
@@ -58,14 +59,7 @@ export function ChatView(props: { initialMessages?: ChatMessage[]; model?: strin
         content={conversationMarkdown(messages)}
         shortcut={Keyboard.Shortcut.Common.Copy}
       />
-      {request && (
-        <Action
-          title="Stop Answer"
-          icon={Icon.Stop}
-          shortcut={{ modifiers: ["cmd", "shift"], key: "." }}
-          onAction={answer.stop}
-        />
-      )}
+      {request && <StopAnswerAction onStop={answer.stop} />}
     </ActionPanel>
   );
 

@@ -1,11 +1,12 @@
-import { Clipboard, launchCommand, LaunchType, openExtensionPreferences, showToast, Toast } from "@raycast/api";
+import { Clipboard, openExtensionPreferences, showToast, Toast } from "@raycast/api";
 import { describeFailure, type FailureDescription, type FailureFix } from "../helpers/errors";
+import { openConnectToRelay } from "./connect-to-relay-action";
 
 const FIXES: Record<FailureFix, { title: string; onAction: () => void }> = {
   preferences: { title: "Open Preferences", onAction: () => void openExtensionPreferences() },
   "connect-to-relay": {
     title: "Connect to Relay",
-    onAction: () => void launchCommand({ name: "connect-to-relay", type: LaunchType.UserInitiated }),
+    onAction: () => void openConnectToRelay(),
   },
 };
 

@@ -1,7 +1,8 @@
-import { Action, ActionPanel, Icon, launchCommand, LaunchType, List, useNavigation } from "@raycast/api";
+import { Action, ActionPanel, Icon, List, useNavigation } from "@raycast/api";
 import { useState } from "react";
 import { describeFailure } from "../helpers/errors";
 import { useModels } from "../hooks/use-models";
+import { ConnectToRelayAction } from "./connect-to-relay-action";
 
 /** A searchable list of the relay's models; picking one calls `onPick` and goes back. */
 export function ModelPicker(props: { current: string; onPick: (model: string) => void }) {
@@ -30,11 +31,7 @@ export function ModelPicker(props: { current: string; onPick: (model: string) =>
           actions={
             failure.fix === "connect-to-relay" ? (
               <ActionPanel>
-                <Action
-                  title="Connect to Relay"
-                  icon={Icon.Plug}
-                  onAction={() => launchCommand({ name: "connect-to-relay", type: LaunchType.UserInitiated })}
-                />
+                <ConnectToRelayAction />
               </ActionPanel>
             ) : undefined
           }
