@@ -87,6 +87,22 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
+  it("shows a pairing code at once on its first start", async () => {
+    await relay.waitFor(/Pairing code:\s+[0-9A-Z]{4}(-[0-9A-Z]{4}){3,}/, 10_000);
+  });
+
+  it("started again while it runs, shows its status and a pairing code instead of failing on the busy port", async () => {
+    const again = startWine(program(), [...args, "--port", String(port), "--upstream", upstream.baseURL], {
+      cwd: cwd(),
+      outDir,
+      name: "again",
+      env: { NODE_OPTIONS: preload("preload-wine-keepalive.cjs") },
+    });
+    expect(await again.exited, again.stdout() + again.stderr()).toBe(0);
+    expect(again.stdout()).toMatch(/already running/);
+    expect(again.stdout()).toMatch(/Pairing code:\s+[0-9A-Z]{4}-/);
+  });
+
   it("pairs a script with `pair --cli NAME --json`, run by the same Windows program", async () => {
     const pair = startWine(program(), [...args, "pair", "--cli", "wine-leg", "--json"], {
       cwd: cwd(),
