@@ -3,8 +3,11 @@
  * (`chunks` content chunks, `spacingMs` apart; each chunk carries its send time in `x_sent`) or as JSON.
  * GET /_aborts lists when callers went away mid-stream, by the `x-bench-id` they sent.
  * Usage: node --experimental-strip-types bench/fake-openai.ts <chunks> <spacingMs>
+ * Over TLS when BENCH_TLS_CERT and BENCH_TLS_KEY name PEM files; on BENCH_HOST:BENCH_PORT (127.0.0.1, any port).
  */
-import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 
 const defaultChunks = Number(process.argv[2] ?? 20);
@@ -12,7 +15,7 @@ const defaultSpacing = Number(process.argv[3] ?? 20);
 const now = () => performance.timeOrigin + performance.now();
 const aborts: Record<string, number> = {};
 
-const server = createServer((req, res) => {
+const handler = (req: IncomingMessage, res: ServerResponse) => {
   if (req.url === "/_aborts") {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(aborts));
     return;
@@ -57,7 +60,15 @@ const server = createServer((req, res) => {
     });
     next();
   });
-});
-server.listen(0, "127.0.0.1", () => {
-  process.send?.({ port: (server.address() as AddressInfo).port });
+};
+
+const { BENCH_TLS_CERT, BENCH_TLS_KEY } = process.env;
+const server =
+  BENCH_TLS_CERT && BENCH_TLS_KEY
+    ? createHttpsServer({ cert: readFileSync(BENCH_TLS_CERT), key: readFileSync(BENCH_TLS_KEY) }, handler)
+    : createHttpServer(handler);
+server.listen(Number(process.env.BENCH_PORT ?? 0), process.env.BENCH_HOST ?? "127.0.0.1", () => {
+  const port = (server.address() as AddressInfo).port;
+  if (process.send) process.send({ port });
+  else console.log(`listening on port ${port}`);
 });

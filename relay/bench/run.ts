@@ -1,10 +1,14 @@
 /**
  * `npm run bench`: the relay as users run it (its own process, TLS by default) against a direct call to a
  * fake OpenAI (another process), driven by a load generator (a third process), interleaved in one run.
- * Options: --transport https|http, --chunks N, --spacing MS, --rounds N, --node-flag FLAG (repeatable: a flag for
- * the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure it).
+ * Then the emulated home network (network.ts: Wi-Fi and internet delays in network namespaces; needs root).
+ * Options: --only loopback|network, --transport https|http, --chunks N, --spacing MS, --rounds N, --node-flag FLAG
+ * (repeatable: a flag for the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure it); for the
+ * network: --requests N (per row, 100), --gap S (idle gap before the "after idle" rows, 2), --keep-alive S (the
+ * relays' --upstream-keep-alive, 1.5; shorter than the gap, so the pool's connections have closed).
  */
 import { parseArgs } from "node:util";
+import { runNetworkBench } from "./network.ts";
 import { buildRelay, rssMB, startStage } from "./stage.ts";
 
 const { values } = parseArgs({
@@ -14,6 +18,10 @@ const { values } = parseArgs({
     spacing: { type: "string", default: "20" },
     rounds: { type: "string", default: "3" },
     "node-flag": { type: "string", multiple: true, default: [] },
+    only: { type: "string", default: "" },
+    requests: { type: "string", default: "100" },
+    gap: { type: "string", default: "2" },
+    "keep-alive": { type: "string", default: "1.5" },
   },
 });
 const tls = values.transport === "https";
@@ -26,8 +34,20 @@ const pct = (xs: number[], p: number) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const started = performance.now();
   buildRelay();
+  if (values.only !== "network") await loopback();
+  if (values.only !== "loopback") {
+    await runNetworkBench({
+      requests: Number(values.requests),
+      gapMs: Number(values.gap) * 1000,
+      keepAliveS: Number(values["keep-alive"]),
+    });
+  }
+}
+
+/** The relay against a direct call on loopback, over TLS by default: load, streams, aborts, memory. */
+async function loopback(): Promise<void> {
+  const started = performance.now();
   const stage = await startStage({
     tls,
     chunks: values.chunks!,
