@@ -1,22 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { raycast } from "../../test/raycast-api-double";
 import { getRelayConnection, PAIRED_RELAY_KEY, relocatePairedRelay } from "./connection";
+import type { RelayLookup } from "./discovery";
 import { NotPairedError } from "./relay-client";
 
-const discovery = vi.hoisted(() => ({ findRelayById: vi.fn() }));
-vi.mock("./discovery", async (importOriginal) => {
-  const original = await importOriginal<typeof import("./discovery")>();
-  return {
-    ...original,
-    // relocateRelay is the real one, over a fake network lookup.
-    relocateRelay: (paired: { relayId: string; address: string }) =>
-      discovery
-        .findRelayById(paired.relayId)
-        .then((found?: { address: string }) =>
-          found ? { ...paired, address: `https://${found.address}` } : undefined,
-        ),
-  };
-});
+// Only the network lookup is replaced (mDNS by id); relocatePairedRelay and relocateRelay are the real ones.
+const lookup = vi.fn<RelayLookup>();
 
 const stored = {
   relayId: "008j4ct4ank7",
@@ -29,7 +18,7 @@ const stored = {
 
 beforeEach(() => {
   raycast.reset();
-  discovery.findRelayById.mockReset();
+  lookup.mockReset();
 });
 
 describe("getRelayConnection", () => {
@@ -58,17 +47,23 @@ describe("getRelayConnection", () => {
 describe("relocatePairedRelay", () => {
   it("finds the paired relay again by id, with its pin and token unchanged, and stores nothing yet", async () => {
     raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify(stored));
-    discovery.findRelayById.mockResolvedValue({ relayId: stored.relayId, address: "10.77.0.3:8787" });
-    const moved = await relocatePairedRelay(await getRelayConnection());
-    expect(discovery.findRelayById).toHaveBeenCalledWith("008j4ct4ank7");
+    lookup.mockResolvedValue({ relayId: stored.relayId, name: "Passerelle", address: "10.77.0.3:8787" });
+    const moved = await relocatePairedRelay(await getRelayConnection(), { lookup, timeoutMs: 1_500 });
+    expect(lookup).toHaveBeenCalledWith("008j4ct4ank7", { timeoutMs: 1_500 });
     expect(moved).toEqual({ ...stored, address: "https://10.77.0.3:8787" });
     expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual(stored);
   });
 
+  it("keeps an IPv6 address in brackets", async () => {
+    lookup.mockResolvedValue({ relayId: stored.relayId, name: "Passerelle", address: "[fd00::3]:8787" });
+    expect((await relocatePairedRelay(stored, { lookup }))?.address).toBe("https://[fd00::3]:8787");
+  });
+
   it("is undefined when the relay is not found, or the pairing has no id to look for", async () => {
-    discovery.findRelayById.mockResolvedValue(undefined);
-    expect(await relocatePairedRelay(stored)).toBeUndefined();
-    discovery.findRelayById.mockResolvedValue({ relayId: stored.relayId, address: "10.77.0.3:8787" });
-    expect(await relocatePairedRelay({ ...stored, relayId: undefined })).toBeUndefined();
+    lookup.mockResolvedValue(undefined);
+    expect(await relocatePairedRelay(stored, { lookup })).toBeUndefined();
+    lookup.mockResolvedValue({ relayId: stored.relayId, name: "Passerelle", address: "10.77.0.3:8787" });
+    expect(await relocatePairedRelay({ ...stored, relayId: undefined }, { lookup })).toBeUndefined();
+    expect(lookup).toHaveBeenCalledTimes(1);
   });
 });

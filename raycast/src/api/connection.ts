@@ -1,5 +1,5 @@
 import { getPreferenceValues, LocalStorage } from "@raycast/api";
-import { relocateRelay } from "./discovery";
+import { relocateRelay, type RelayLookup } from "./discovery";
 import { NotPairedError, type RelayConnection } from "./relay-client";
 import { withRelocation } from "./relocation";
 
@@ -33,10 +33,11 @@ export async function savePairedRelay(connection: RelayConnection): Promise<void
  */
 export async function relocatePairedRelay(
   paired: PairedConnection,
-  timeoutMs = 4_000,
+  options: { timeoutMs?: number; lookup?: RelayLookup } = {},
 ): Promise<PairedConnection | undefined> {
   if (!paired.relayId) return undefined;
-  return relocateRelay({ ...paired, relayId: paired.relayId }, { timeoutMs });
+  const { timeoutMs = 4_000, lookup } = options;
+  return relocateRelay({ ...paired, relayId: paired.relayId }, lookup ? { timeoutMs, lookup } : { timeoutMs });
 }
 
 /**

@@ -88,14 +88,21 @@ export function findRelayById(
   });
 }
 
+/** How a relay is looked up by id on the network (mDNS by default; tests pass their own). */
+export type RelayLookup = (
+  relayId: string,
+  options: BrowseOptions & { timeoutMs?: number },
+) => Promise<DiscoveredRelay | undefined>;
+
 /**
  * The paired relay at its current address: when the stored address stops answering, look the relay
  * up again by id. Undefined when it is not found. The pinned certificate still guards the new address.
  */
 export async function relocateRelay<T extends { relayId: string; address: string }>(
   paired: T,
-  options: BrowseOptions & { timeoutMs?: number } = {},
+  options: BrowseOptions & { timeoutMs?: number; lookup?: RelayLookup } = {},
 ): Promise<T | undefined> {
-  const found = await findRelayById(paired.relayId, options);
+  const { lookup = findRelayById, ...browse } = options;
+  const found = await lookup(paired.relayId, browse);
   return found ? { ...paired, address: `https://${found.address}` } : undefined;
 }
