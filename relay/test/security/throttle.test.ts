@@ -65,8 +65,9 @@ describe("failure throttle", () => {
 
 describe("the relay's home", () => {
   it("follows each platform's convention, and PASSERELLE_HOME overrides it", () => {
-    expect(relayHome({ APPDATA: "C:\\Users\\lea\\AppData\\Roaming" }, "win32", "C:\\Users\\lea")).toBe(
-      "C:\\Users\\lea\\AppData\\Roaming\\Passerelle",
+    // %LOCALAPPDATA%, not the roaming %APPDATA% (issue 8): see home.test.ts.
+    expect(relayHome({ LOCALAPPDATA: "C:\\Users\\lea\\AppData\\Local" }, "win32", "C:\\Users\\lea")).toBe(
+      "C:\\Users\\lea\\AppData\\Local\\Passerelle",
     );
     expect(relayHome({}, "darwin", "/Users/lea")).toBe("/Users/lea/Library/Application Support/Passerelle");
     expect(relayHome({}, "linux", "/home/lea")).toBe("/home/lea/.config/passerelle");
