@@ -6,10 +6,11 @@
  * Without Wine (or off Linux) a developer's run says why it skipped and passes; under CI on Linux, it fails.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { buildRelay, relayDir } from "../../scripts/build-relay.ts";
-import { packageWindows } from "../../scripts/package-windows.ts";
+import { buildDir, packageWindows } from "../../scripts/package-windows.ts";
 import { wineInstalled } from "./wine.ts";
 
 const ci = /^(1|true)$/i.test(process.env.CI ?? "");
@@ -48,6 +49,8 @@ buildRelay();
 const built = await packageWindows(say);
 say(`passerelle.exe built in ${((performance.now() - started) / 1000).toFixed(1)} s (Node.js ${built.nodeVersion})`);
 
+const results = join(buildDir, "windows", "leg-results.json");
+rmSync(results, { force: true });
 const vitest = join(createRequire(import.meta.url).resolve("vitest/package.json"), "..", "vitest.mjs");
 // As root, a network namespace is one unshare away; otherwise a user namespace maps this user to root in it.
 const namespace = process.getuid?.() === 0 ? ["--net"] : ["--net", "--map-root-user"];
@@ -64,8 +67,16 @@ const run = spawnSync(
     "run",
     "--config",
     join("test", "windows", "vitest.config.ts"),
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${results}`,
   ],
   { cwd: relayDir, stdio: "inherit", env: { ...process.env, PASSERELLE_WINE_NETNS: "1" } },
 );
 say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+// The plain closing line CI reads, whatever the runner: vitest's own summary is not one of those it knows.
+const counts = existsSync(results)
+  ? (JSON.parse(readFileSync(results, "utf8")) as { numPassedTests: number; numFailedTests: number })
+  : { numPassedTests: 0, numFailedTests: 1 };
+process.stdout.write(`Windows: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed\n`);
 process.exit(run.status ?? 1);
