@@ -140,16 +140,23 @@ function scriptInstructions(name: string, token: string, baseURL: string, identi
   Certificate:   ${identity.certPath}
                  trust it for this relay only; fingerprint ${identity.fingerprint256}
 
-Python (openai):
-  import ssl, httpx, openai
-  tls = ssl.create_default_context(cafile="relay-cert.pem"); tls.check_hostname = False  # the certificate is the check
-  client = openai.OpenAI(base_url="${baseURL}", default_headers={"X-Passerelle-Token": TOKEN},
-                         http_client=httpx.Client(verify=tls))
+Python (openai 1.x to 3.x, which brings its own HTTP client; PASSERELLE_TOKEN and OPENAI_API_KEY set):
+  import os, ssl, openai
+  tls = ssl.create_default_context(cafile=${JSON.stringify(identity.certPath)})
+  tls.check_hostname = False  # the relay's own certificate is the check, not a name
+  client = openai.OpenAI(base_url="${baseURL}",
+                         default_headers={"X-Passerelle-Token": os.environ["PASSERELLE_TOKEN"]},
+                         http_client=openai.DefaultHttpxClient(verify=tls))
 
-Node (openai, with undici):
+Node (npm install openai undici; in a .mjs file; PASSERELLE_TOKEN and OPENAI_API_KEY set):
+  import { readFileSync } from "node:fs";
+  import OpenAI from "openai";
   import { Agent, fetch } from "undici";
-  const dispatcher = new Agent({ connect: { ca: readFileSync("relay-cert.pem", "utf8"), checkServerIdentity: () => undefined } });
-  const client = new OpenAI({ baseURL: "${baseURL}", defaultHeaders: { "X-Passerelle-Token": TOKEN }, fetch, fetchOptions: { dispatcher } });
+  const relayCert = readFileSync(${JSON.stringify(identity.certPath)}, "utf8");
+  const dispatcher = new Agent({ connect: { ca: relayCert, checkServerIdentity: (_host, cert) =>
+    cert.fingerprint256 === "${identity.fingerprint256}" ? undefined : new Error("Not this relay's certificate.") } });
+  const client = new OpenAI({ baseURL: "${baseURL}", fetch, fetchOptions: { dispatcher },
+    defaultHeaders: { "X-Passerelle-Token": process.env.PASSERELLE_TOKEN } });
 
 Apps that only take a base URL and an API key: give them the API key
   psr_….<your OpenAI key>   (this token, a dot, then your key: the relay checks the token and sends only your key on)
