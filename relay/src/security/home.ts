@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, posix, resolve, win32 } from "node:path";
-import { ownerOnlyAclCommand, windowsUser, type CommandLine } from "../setup/windows.js";
+import { ownerOnlyAclCommands, windowsUser, type CommandLine } from "../setup/windows.js";
 
 /**
  * The relay's own folder, where its identity and paired devices live: `PASSERELLE_HOME` when set,
@@ -46,7 +46,7 @@ export function ensureHome(
   const created = mkdirSync(path, { recursive: true, mode: 0o700 });
   const user = windowsUser(env);
   // Best effort: a profile folder is already private on most PCs; this covers shared and lab PCs.
-  if (created !== undefined && platform === "win32" && user) run(ownerOnlyAclCommand(path, user));
+  if (created !== undefined && platform === "win32" && user) ownerOnlyAclCommands(path, user).every(run);
 }
 
 /**

@@ -192,9 +192,13 @@ export function startupScriptPath(appData: string): string {
 }
 
 /**
- * Limits a folder to its owner: inherited entries (Users, a shared PC's other accounts) removed, full
- * control granted to `user` alone, for the folder and everything created in it.
+ * Limits a folder to its owner: full control granted to `user` for the folder and everything created in
+ * it, then the inherited entries (Users, a shared PC's other accounts) removed. Two steps, in that order,
+ * so that a grant that fails (an unknown account name) never leaves a folder nobody can open.
  */
-export function ownerOnlyAclCommand(folder: string, user: string): CommandLine {
-  return { file: "icacls", args: [folder, "/inheritance:r", "/grant:r", `${user}:(OI)(CI)F`] };
+export function ownerOnlyAclCommands(folder: string, user: string): CommandLine[] {
+  return [
+    { file: "icacls", args: [folder, "/grant:r", `${user}:(OI)(CI)F`] },
+    { file: "icacls", args: [folder, "/inheritance:r"] },
+  ];
 }

@@ -8,7 +8,7 @@ import {
   encodeTaskXml,
   firewallCommands,
   logonTaskXml,
-  ownerOnlyAclCommand,
+  ownerOnlyAclCommands,
   quoteWindows,
   removeAutostartCommand,
   startupFolderScript,
@@ -60,9 +60,12 @@ describe("Windows firewall commands", () => {
   });
 
   it("limit the relay's folder to its owner with icacls", () => {
-    expect(display(ownerOnlyAclCommand("C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle", "PC-12\\lea"))).toBe(
-      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /inheritance:r /grant:r PC-12\\lea:(OI)(CI)F',
-    );
+    expect(
+      ownerOnlyAclCommands("C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle", "PC-12\\lea").map(display),
+    ).toEqual([
+      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /grant:r PC-12\\lea:(OI)(CI)F',
+      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /inheritance:r',
+    ]);
   });
 });
 

@@ -24,9 +24,21 @@ describe("the relay's folder", () => {
     const folder = join(root, "acl", "Passer elle");
     const env = { USERNAME: "lea", USERDOMAIN: "PC-12" };
     ensureHome(folder, "win32", env, run);
-    expect(ran).toEqual([`icacls "${folder}" /inheritance:r /grant:r PC-12\\lea:(OI)(CI)F`]);
+    expect(ran).toEqual([`icacls "${folder}" /grant:r PC-12\\lea:(OI)(CI)F`, `icacls "${folder}" /inheritance:r`]);
     ensureHome(folder, "win32", env, run);
+    expect(ran).toHaveLength(2);
+  });
+
+  it("keeps the inherited entries when the grant fails, so the folder stays usable", () => {
+    const ran: string[] = [];
+    ensureHome(
+      join(root, "acl-refused"),
+      "win32",
+      { USERNAME: "lea" },
+      (command) => (ran.push(display(command)), false),
+    );
     expect(ran).toHaveLength(1);
+    expect(ran[0]).toContain("/grant:r lea:(OI)(CI)F");
   });
 
   it("keeps POSIX modes elsewhere, and runs no command", () => {
