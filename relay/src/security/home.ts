@@ -56,6 +56,7 @@ export function ensureHome(
 export function moveRoamingHome(
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  run: SyncRunner = runQuietly,
 ): string | undefined {
   if (platform !== "win32" || env.PASSERELLE_HOME || !env.APPDATA) return undefined;
   // The host's own path functions: on Windows these are win32's, and a test on Linux can use real folders.
@@ -70,6 +71,9 @@ export function moveRoamingHome(
     cpSync(from, to, { recursive: true, errorOnExist: true });
     rmSync(from, { recursive: true, force: true });
   }
+  // The moved folder keeps the ACL it had: limit it as a new one would be.
+  const user = windowsUser(env);
+  if (user) ownerOnlyAclCommands(to, user).every(run);
   return `Moved the relay's folder from ${from} to ${to} (local to this PC: %APPDATA% roams to servers on school networks).`;
 }
 

@@ -54,9 +54,14 @@ describe("the relay's folder", () => {
     const localAppData = join(root, "Local");
     mkdirSync(join(appData, "Passerelle"), { recursive: true });
     writeFileSync(join(appData, "Passerelle", "devices.json"), '{"devices":[]}');
-    const env = { APPDATA: appData, LOCALAPPDATA: localAppData };
+    const env = { APPDATA: appData, LOCALAPPDATA: localAppData, USERNAME: "lea" };
+    const ran: string[] = [];
 
-    const said = moveRoamingHome(env, "win32");
+    const said = moveRoamingHome(env, "win32", (command) => (ran.push(display(command)), true));
+    expect(ran).toEqual([
+      `icacls ${join(localAppData, "Passerelle")} /grant:r lea:(OI)(CI)F`,
+      `icacls ${join(localAppData, "Passerelle")} /inheritance:r`,
+    ]);
     expect(said).toMatch(/^Moved the relay's folder from .*Roaming.*Passerelle to .*Local.*Passerelle \(/);
     expect(said).not.toContain("\n");
     expect(readFileSync(join(localAppData, "Passerelle", "devices.json"), "utf8")).toBe('{"devices":[]}');
