@@ -6,6 +6,7 @@
  * Usage: node --experimental-strip-types bench/network-client.ts '<JSON plan>'
  */
 import { X509Certificate } from "node:crypto";
+import { connect as connectTls } from "node:tls";
 import { Client, type Dispatcher } from "undici";
 
 interface Target {
@@ -30,10 +31,11 @@ const BODY = Buffer.from(
 );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function client(target: Target): Client {
+function client(target: Target, session?: Buffer): Client {
   const fingerprint = new X509Certificate(target.certPem).fingerprint256;
   return new Client(target.origin, {
     connect: {
+      ...(session && { session }),
       ca: [target.certPem],
       ...(target.pin && {
         checkServerIdentity: (_host: string, cert: { fingerprint256: string }) =>
@@ -80,10 +82,28 @@ function stream(c: Client, target: Target, startedAt: number): Promise<number> {
   });
 }
 
+/** A TLS session ticket from the relay, as a client that has talked to it before would keep one. */
+function ticket(target: Target): Promise<Buffer> {
+  const url = new URL(target.origin);
+  return new Promise((resolve, reject) => {
+    const socket = connectTls({
+      host: url.hostname,
+      port: Number(url.port),
+      ca: [target.certPem],
+      checkServerIdentity: () => undefined,
+    });
+    socket.once("session", (session: Buffer) => {
+      resolve(session);
+      socket.end();
+    });
+    socket.once("error", reject);
+  });
+}
+
 /** First token on a connection opened for this request alone, as a command just opened makes it. */
-async function fresh(target: Target): Promise<number> {
+async function fresh(target: Target, session?: Buffer): Promise<number> {
   const startedAt = performance.now();
-  const c = client(target);
+  const c = client(target, session);
   try {
     return await stream(c, target, startedAt);
   } finally {
@@ -96,6 +116,7 @@ const rows = {
   relayAfterIdle: [] as number[],
   relayAfterIdleNoStandby: [] as number[],
   relayWarm: [] as number[],
+  relayResumed: [] as number[],
   relayKept: [] as number[],
   failures: 0,
 };
@@ -111,6 +132,7 @@ const note = async (row: number[], measure: () => Promise<number>) => {
 // Warm-up, not counted: code paths compiled, every process touched once.
 for (const target of [plan.direct, plan.relay, plan.relayNoStandby]) await fresh(target).catch(() => 0);
 await stream(kept, plan.relay, performance.now()).catch(() => 0);
+const session = await ticket(plan.relay);
 
 for (let i = 0; i < plan.requests; i++) {
   // Longer than the relays' pool idle time: their pooled upstream connections have closed.
@@ -119,6 +141,7 @@ for (let i = 0; i < plan.requests; i++) {
   await note(rows.relayAfterIdleNoStandby, () => fresh(plan.relayNoStandby));
   await note(rows.direct, () => fresh(plan.direct));
   await note(rows.relayWarm, () => fresh(plan.relay));
+  await note(rows.relayResumed, () => fresh(plan.relay, session));
   await note(rows.relayKept, () => stream(kept, plan.relay, performance.now()));
 }
 await kept.close();

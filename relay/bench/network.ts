@@ -222,6 +222,7 @@ function printTable(rows: Record<string, number[]> & { failures: number }, optio
     table.push([label, `${f(pct(xs, 50))} ms`, `${f(pct(xs, 99))} ms`, `×${(pct(xs, 50) / direct).toFixed(2)}`]);
   row("Mac → upstream directly", rows.direct!);
   row("Mac → relay, upstream connection warm", rows.relayWarm!);
+  row("Mac → relay, warm, Mac resumes its TLS session", rows.relayResumed!);
   row(`Mac → relay after ${options.gapMs / 1000} s idle (connection kept ready)`, rows.relayAfterIdle!);
   row(`Mac → relay after ${options.gapMs / 1000} s idle, --no-standby (cold)`, rows.relayAfterIdleNoStandby!);
   row("Mac → relay on a kept connection, upstream warm", rows.relayKept!);
