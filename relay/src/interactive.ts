@@ -149,10 +149,13 @@ export function startExtras(
     void firewall.run(firewallRuleCheckCommand(relay.port)).then((present) => {
       if (present || stopped) return;
       firewallOffered = true;
+      // Windows' own prompt may have allowed it on Private networks only, or been cancelled (a Block rule).
+      const why =
+        "Windows Firewall has no rule for the relay yet: on a Public Wi-Fi (classrooms, cafés), or if Windows' first prompt was cancelled, the Mac cannot connect.";
       print(
         input.isTTY
-          ? "Windows Firewall has no rule for the relay yet, so the Mac cannot connect. Press f to add it (Windows asks for permission)."
-          : `Windows Firewall has no rule for the relay yet, so the Mac cannot connect. Run \`${options.typed ?? "npx passerelle"} setup\` once.`,
+          ? `${why} Press f to add the rule (Windows asks for permission).`
+          : `${why} Run \`${options.typed ?? "npx passerelle"} setup\` once.`,
       );
     });
   }

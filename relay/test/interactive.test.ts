@@ -52,7 +52,7 @@ describe("the relay's window on Windows", () => {
     });
     await settle();
     expect(printed.join("\n")).toContain("Windows Firewall has no rule for the relay yet");
-    expect(printed.join("\n")).toContain("Press f to add it");
+    expect(printed.join("\n")).toContain("Press f to add the rule (Windows asks for permission).");
 
     input.write("f");
     await settle();
