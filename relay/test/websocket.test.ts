@@ -20,6 +20,7 @@ interface Session {
 const sessions: Session[] = [];
 let handshakes = 0;
 let upstream: Server;
+let upstreamOrigin: string;
 let relay: RelayUnderTest;
 
 function startUpstream(): Promise<string> {
@@ -60,7 +61,9 @@ function startUpstream(): Promise<string> {
 }
 
 beforeAll(async () => {
-  relay = await startRelayUnderTest(await startUpstream());
+  const baseURL = await startUpstream();
+  upstreamOrigin = new URL(baseURL).origin;
+  relay = await startRelayUnderTest(baseURL);
 });
 afterAll(async () => {
   await relay?.relay.stop(100);
@@ -85,6 +88,7 @@ const opened = (ws: WebSocket) =>
     ws.once("open", () => resolve());
     ws.once("error", reject);
   });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const closed = (ws: WebSocket) => new Promise<void>((resolve) => ws.once("close", () => resolve()));
 const until = async (done: () => boolean, ms = 2000) => {
   const end = performance.now() + ms;
@@ -205,5 +209,33 @@ describe("WebSocket passthrough (Realtime API)", () => {
     const code = new Promise<number>((resolve) => ws2.once("close", (c) => resolve(c)));
     sessions[1]!.socket.close(4001, "session over");
     expect(await code).toBe(4001);
+  });
+
+  it("ends a session silent for the idle timeout on both sides, and keeps a talking one", async () => {
+    const brief = await startRelayUnderTest(`${upstreamOrigin}/v1`, {
+      timeouts: { connectMs: 5000, firstByteMs: 5000, idleMs: 400 },
+    });
+    try {
+      const open = (key: string) =>
+        new WebSocket(brief.baseURL.replace(/^https:/, "wss:") + "/realtime?model=gpt-realtime", {
+          ...({ ...brief.tls } as unknown as ClientOptions),
+          headers: { Authorization: `Bearer ${key}`, "X-Passerelle-Token": brief.token },
+        });
+      const talking = open("sk-test-realtime-7");
+      const silent = open("sk-test-realtime-8");
+      await Promise.all([opened(talking), opened(silent)]);
+      const silentClosed = closed(silent);
+      const ticker = setInterval(() => talking.send(JSON.stringify({ type: "input_audio_buffer.clear" })), 100);
+      await sleep(900);
+      clearInterval(ticker);
+      await silentClosed;
+      expect(talking.readyState).toBe(WebSocket.OPEN);
+      const silentSession = sessions.find((s) => s.headers.authorization === "Bearer sk-test-realtime-8");
+      expect(await until(() => silentSession?.closedAt !== undefined)).toBe(true);
+      talking.close();
+      await closed(talking);
+    } finally {
+      await brief.relay.stop(100);
+    }
   });
 });
