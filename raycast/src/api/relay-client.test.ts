@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSelfSignedCertificate, type TestCertificate } from "../../test/certificates";
+import { describeFailure } from "../helpers/errors";
 import { checkRelayHealth, createRelayClient, PinMismatchError, type RelayConnection } from "./relay-client";
 
 let relayCert: TestCertificate;
@@ -105,5 +106,22 @@ describe("checkRelayHealth", () => {
 
   it("fails when nothing listens", async () => {
     await expect(checkRelayHealth({ address: "127.0.0.1:9", scheme: "http" }, { timeoutMs: 2000 })).rejects.toThrow();
+  });
+});
+
+describe("checkRelayHealth's failures", () => {
+  it("raises what the client would for the same answer, so the one failure path words it", async () => {
+    const notARelay = await checkRelayHealth(pinnedTo(relayCert), {
+      fetch: async () => new Response("Not Found", { status: 404 }),
+    }).catch((error: unknown) => error);
+    expect(describeFailure(notARelay).title).toBe("Not a relay at this address");
+    const busy = await checkRelayHealth(pinnedTo(relayCert), {
+      fetch: async () =>
+        new Response(JSON.stringify({ error: { message: "busy", type: "relay_error", code: "relay_busy" } }), {
+          status: 503,
+          headers: { "content-type": "application/json", "retry-after": "2" },
+        }),
+    }).catch((error: unknown) => error);
+    expect(describeFailure(busy)).toMatchObject({ title: "Relay busy", message: expect.stringContaining("2 s") });
   });
 });

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import OpenAI from "openai";
+import OpenAI, { APIError } from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import { parseRelayAddress, type RelayEndpoint } from "../helpers/relay-address";
 import { PinMismatchError } from "./errors";
@@ -113,7 +113,16 @@ export async function checkRelayHealth(
       signal,
     });
     const latencyMs = Math.round(performance.now() - started);
-    if (!response.ok) throw new Error(`The relay answered ${response.status} to /health.`);
+    if (!response.ok) {
+      // As the client's own errors, so that describeFailure words it (a relay's code, or "not a relay" for a 404).
+      const body = (await response.json().catch(() => undefined)) as object | undefined;
+      throw APIError.generate(
+        response.status,
+        body,
+        `The relay answered ${response.status} to /health.`,
+        response.headers,
+      );
+    }
     const body = (await response.json()) as { status?: string; version?: string };
     if (body.status !== "ok") throw new Error("The relay says it is not ready.");
     return { version: body.version ?? "unknown", latencyMs };
