@@ -69,7 +69,11 @@ export function moveRoamingHome(
   } catch {
     // A redirected AppData lives on another volume (a server share): copy, then remove.
     cpSync(from, to, { recursive: true, errorOnExist: true });
-    rmSync(from, { recursive: true, force: true });
+    try {
+      rmSync(from, { recursive: true, force: true });
+    } catch {
+      // A file held by a sync tool: the copy is what the relay uses; the stale folder harms nothing.
+    }
   }
   // The moved folder keeps the ACL it had: limit it as a new one would be.
   const user = windowsUser(env);
