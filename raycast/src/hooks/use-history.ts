@@ -1,34 +1,28 @@
-import { useCallback, useEffect, useState } from "react";
+import { usePromise } from "@raycast/utils";
+import { useCallback } from "react";
 import { clearHistory, deleteHistoryEntry, loadHistory } from "../api/history";
+import { showFailure } from "../components/failure-toast";
 import type { HistoryEntry } from "../helpers/history-bounds";
+
+async function newestFirst(): Promise<HistoryEntry[]> {
+  return (await loadHistory()).sort((a, b) => b.createdAt - a.createdAt);
+}
 
 /** The history, newest first, with delete and clear. */
 export function useHistory() {
-  const [entries, setEntries] = useState<HistoryEntry[]>([]);
-  const [isLoading, setIsLoading] = useState(true);
-
-  const reload = useCallback(async () => {
-    const loaded = await loadHistory();
-    setEntries(loaded.sort((a, b) => b.createdAt - a.createdAt));
-    setIsLoading(false);
-  }, []);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { data, isLoading, mutate, revalidate } = usePromise(newestFirst, [], {
+    onError: (error) => void showFailure(error),
+  });
 
   const remove = useCallback(
-    async (id: string) => {
-      await deleteHistoryEntry(id);
-      await reload();
-    },
-    [reload],
+    (id: string) =>
+      mutate(deleteHistoryEntry(id), {
+        optimisticUpdate: (entries) => (entries ?? []).filter((entry) => entry.id !== id),
+      }),
+    [mutate],
   );
 
-  const clear = useCallback(async () => {
-    await clearHistory();
-    await reload();
-  }, [reload]);
+  const clear = useCallback(() => mutate(clearHistory(), { optimisticUpdate: () => [] }), [mutate]);
 
-  return { entries, isLoading, remove, clear, reload };
+  return { entries: data ?? [], isLoading, remove, clear, reload: revalidate };
 }

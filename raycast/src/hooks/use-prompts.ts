@@ -1,28 +1,20 @@
-import { useCallback, useEffect, useState } from "react";
+import { usePromise } from "@raycast/utils";
+import { useCallback } from "react";
 import { loadPrompts, savePrompts } from "../api/prompt-store";
+import { showFailure } from "../components/failure-toast";
 import type { Prompt } from "../helpers/prompts";
 
 /** The user's prompts, and a way to save a changed list. */
 export function usePrompts() {
-  const [prompts, setPrompts] = useState<Prompt[]>([]);
-  const [isLoading, setIsLoading] = useState(true);
+  const { data, isLoading, mutate } = usePromise(loadPrompts, [], {
+    onError: (error) => void showFailure(error),
+  });
 
-  useEffect(() => {
-    let live = true;
-    loadPrompts().then((loaded) => {
-      if (!live) return;
-      setPrompts(loaded);
-      setIsLoading(false);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
+  // The list on screen changes at once; what is saved is what the next load returns.
+  const save = useCallback(
+    (next: Prompt[]) => mutate(savePrompts(next), { optimisticUpdate: () => next, shouldRevalidateAfter: false }),
+    [mutate],
+  );
 
-  const save = useCallback(async (next: Prompt[]) => {
-    setPrompts(next);
-    await savePrompts(next);
-  }, []);
-
-  return { prompts, isLoading, save };
+  return { prompts: data ?? [], isLoading, save };
 }

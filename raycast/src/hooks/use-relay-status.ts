@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { usePromise } from "@raycast/utils";
 import { getRelayConnection, withPairedRelay } from "../api/connection";
 import { checkRelayHealth, NotPairedError } from "../api/relay-client";
 import { describeFailure, type FailureDescription } from "../helpers/errors";
@@ -14,30 +14,25 @@ export interface RelayStatus {
   failure?: FailureDescription;
 }
 
+/** The relay's status as the menu bar shows it; never throws (a failure is part of the status). */
+async function checkStatus(): Promise<RelayStatus> {
+  let address = "";
+  try {
+    const paired = await getRelayConnection();
+    address = paired.address;
+    const health = await withPairedRelay(paired, (connection) => {
+      address = connection.address;
+      return checkRelayHealth(connection, { timeoutMs: 4_000 });
+    });
+    return { paired: true, address, ok: true, version: health.version, latencyMs: health.latencyMs };
+  } catch (error) {
+    const paired = !(error instanceof NotPairedError);
+    return { paired, address, ok: false, failure: describeFailure(error, { address }) };
+  }
+}
+
 /** Checks the relay once (menu bar commands run, then unload until their next interval). */
 export function useRelayStatus() {
-  const [status, setStatus] = useState<RelayStatus>();
-  const [isLoading, setIsLoading] = useState(true);
-
-  useEffect(() => {
-    (async () => {
-      let address = "";
-      try {
-        const paired = await getRelayConnection();
-        address = paired.address;
-        const health = await withPairedRelay(paired, (connection) => {
-          address = connection.address;
-          return checkRelayHealth(connection, { timeoutMs: 4_000 });
-        });
-        setStatus({ paired: true, address, ok: true, version: health.version, latencyMs: health.latencyMs });
-      } catch (error) {
-        const paired = !(error instanceof NotPairedError);
-        setStatus({ paired, address, ok: false, failure: describeFailure(error, { address }) });
-      } finally {
-        setIsLoading(false);
-      }
-    })();
-  }, []);
-
+  const { data: status, isLoading } = usePromise(checkStatus);
   return { status, isLoading };
 }
