@@ -134,9 +134,21 @@ export function passWebSocket(
     });
 
     upstreamReq.once("response", (answer: IncomingMessage) => {
+      const status = answer.statusCode ?? 502;
+      if (status >= 300 && status < 400) {
+        // As for any request: following a redirect could send the caller's key to another host.
+        answer.resume();
+        return fail(
+          new RelayError(
+            502,
+            "upstream_redirect",
+            `${upstream.host} answered with a redirect (${status}), which the relay does not follow. Check the --upstream setting.`,
+          ),
+        );
+      }
       // No upgrade: the upstream's refusal (bad key, unknown model, wrong path) goes back as it is.
       clearTimeout(timer);
-      outcome.status = answer.statusCode ?? 502;
+      outcome.status = status;
       outcome.firstByteMs = performance.now() - sentAt;
       res.writeHead(outcome.status, callerResponseHeaders(answer.headers));
       answer.on("data", (chunk: Buffer) => (outcome.bytes += chunk.length));

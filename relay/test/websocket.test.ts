@@ -42,6 +42,10 @@ function startUpstream(): Promise<string> {
       );
       return;
     }
+    if (req.headers.authorization?.startsWith("Bearer sk-test-redirect")) {
+      socket.end("HTTP/1.1 307 Temporary Redirect\r\nlocation: wss://elsewhere.example/v1/realtime\r\n\r\n");
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session: Session = { url: req.url ?? "", headers: req.headers, socket: ws, received: [] };
       sessions.push(session);
@@ -171,6 +175,25 @@ describe("WebSocket passthrough (Realtime API)", () => {
     expect(handshakes).toBe(1);
     expect(await until(() => relay.logs.length === 1)).toBe(true);
     expect(JSON.stringify(relay.logs)).not.toContain("sk-test-bad-realtime");
+  });
+
+  it("does not pass on a redirect, which could take the key to another host", async () => {
+    const ws = connect("/realtime?model=gpt-realtime", {
+      Authorization: "Bearer sk-test-redirect-1",
+      "X-Passerelle-Token": relay.token,
+    });
+    const answer = await new Promise<{ status: number; location?: string; body: string }>((resolve) =>
+      ws.once("unexpected-response", (_req, res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+      }),
+    );
+    ws.on("error", () => {});
+    ws.terminate();
+    expect(answer.status).toBe(502);
+    expect(answer.location).toBeUndefined();
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "upstream_redirect" } });
   });
 
   it("ends the upstream session within 1 s when the caller's connection drops", async () => {
