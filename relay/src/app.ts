@@ -151,8 +151,8 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
     ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route as RouteNote);
   });
 
+  // No router.allowedMethods(): the 404 below answers every path no route takes, any method.
   app.use(router.routes());
-  app.use(router.allowedMethods());
   app.use((ctx) => {
     throw new RelayError(
       404,

@@ -185,7 +185,6 @@ export function createForwarder(
       const sentAt = performance.now();
       let controller: Dispatcher.DispatchController | undefined;
       let contentType: string | undefined;
-      let settled = false;
 
       const fail = (error: unknown) => {
         if (error === CALLER_GONE || res.destroyed) {
@@ -203,10 +202,7 @@ export function createForwarder(
         // The caller went away (Esc, Ctrl+C) before the answer was complete: stop the upstream so no more tokens are billed.
         if (!res.writableFinished && controller && !controller.aborted) controller.abort(CALLER_GONE);
         if (!res.writableFinished) outcome.failure ??= "caller_gone";
-        if (!settled) {
-          settled = true;
-          resolve(outcome);
-        }
+        resolve(outcome);
       });
 
       pool.dispatch(
