@@ -22,6 +22,7 @@ Options (each also an environment variable):
 ${FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(32)} ${f.help}`).join("\n")}
   --verbose              PASSERELLE_VERBOSE=1             more detail per request
   --no-mdns              PASSERELLE_MDNS=0                do not announce the relay on the network
+  --no-standby           PASSERELLE_STANDBY=0             do not keep a connection to the upstream ready ahead of requests
   --insecure-http                                         plain HTTP instead of TLS, on loopback only (development)
   --force-insecure-http                                   with --insecure-http: allow a network address too (keys readable by the network)
   --help, --version
