@@ -5,7 +5,7 @@ import { savePairedRelay } from "./api/connection";
 import { browseRelays, findRelayById, type DiscoveredRelay } from "./api/discovery";
 import { PairingCodeError, RelayNotFoundError } from "./api/errors";
 import { pairWithRelay } from "./api/pairing";
-import { showFailure } from "./components/failure-toast";
+import { showFailure } from "./helpers/failure-toast";
 import { FINGERPRINT_CHARS, parsePairingCode, PIN_CHARS, RELAY_ID_CHARS } from "./helpers/pairing-code";
 
 const CODE_CHARS = FINGERPRINT_CHARS + PIN_CHARS;

@@ -13,7 +13,7 @@ import {
 } from "@raycast/api";
 import { writePromptFile } from "./api/prompt-file";
 import { promptDeeplink } from "./api/quicklinks";
-import { showFailure } from "./components/failure-toast";
+import { showFailure } from "./helpers/failure-toast";
 import { ImportPromptsForm } from "./components/import-prompts-form";
 import { PromptForm } from "./components/prompt-form";
 import { promptIcon } from "./components/prompt-picker";

@@ -1,6 +1,6 @@
 import { Clipboard, openExtensionPreferences, showToast, Toast } from "@raycast/api";
-import { describeFailure, type FailureDescription, type FailureFix } from "../helpers/errors";
-import { openConnectToRelay } from "./connect-to-relay-action";
+import { describeFailure, type FailureDescription, type FailureFix } from "./errors";
+import { openConnectToRelay } from "./launch";
 
 const FIXES: Record<FailureFix, { title: string; onAction: () => void }> = {
   preferences: { title: "Open Preferences", onAction: () => void openExtensionPreferences() },

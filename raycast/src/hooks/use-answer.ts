@@ -4,7 +4,7 @@ import { streamCompletion, type ChatMessage, type TokenUsage } from "../api/comp
 import { getApiKey, getRelayConnection, withPairedRelay } from "../api/connection";
 import { putHistoryEntry, saveHistoryEntry } from "../api/history";
 import { relayClient } from "../api/relay-clients";
-import { showFailure } from "../components/failure-toast";
+import { showFailure } from "../helpers/failure-toast";
 import { isCancellation, type FailureDescription } from "../helpers/errors";
 import type { HistoryEntry } from "../helpers/history-bounds";
 import { createThrottledText } from "../helpers/throttled-text";

@@ -1,7 +1,7 @@
 import { usePromise } from "@raycast/utils";
 import { useCallback } from "react";
 import { clearHistory, deleteHistoryEntry, loadHistory } from "../api/history";
-import { showFailure } from "../components/failure-toast";
+import { showFailure } from "../helpers/failure-toast";
 import type { HistoryEntry } from "../helpers/history-bounds";
 
 async function newestFirst(): Promise<HistoryEntry[]> {

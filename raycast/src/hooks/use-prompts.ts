@@ -1,7 +1,7 @@
 import { usePromise } from "@raycast/utils";
 import { useCallback } from "react";
 import { loadPrompts, savePrompts } from "../api/prompt-store";
-import { showFailure } from "../components/failure-toast";
+import { showFailure } from "../helpers/failure-toast";
 import type { Prompt } from "../helpers/prompts";
 
 /** The user's prompts, and a way to save a changed list. */
