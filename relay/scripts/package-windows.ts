@@ -7,6 +7,7 @@
  * Linux, macOS and Windows alike; signing is the release workflow's business (signtool on Windows).
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -107,7 +108,9 @@ export async function packageWindows(log: (line: string) => void = () => {}): Pr
   };
   // postject prints a warning about the removed signature's absence on some versions; nothing to act on here.
   await inject(exe, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: SEA_FUSE });
-  log(`Built ${exe} (unsigned)`);
+  const built = readFileSync(exe);
+  const sha256 = createHash("sha256").update(built).digest("hex");
+  log(`Built ${exe} (unsigned, ${(built.length / 1e6).toFixed(1)} MB, SHA-256 ${sha256})`);
   return { exe, bundle, nodeVersion: node.version };
 }
 

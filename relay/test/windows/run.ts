@@ -43,6 +43,9 @@ if (!wineInstalled()) missing("Wine not installed", "apt-get install -y wine win
 if (!found("unshare", ["--version"]) || !found("ip", ["-V"])) {
   missing("unshare or ip missing", "apt-get install -y util-linux iproute2");
 }
+// As root, a network namespace is one unshare away; otherwise a user namespace maps this user to root in it.
+const namespace = process.getuid?.() === 0 ? ["--net"] : ["--net", "--map-root-user"];
+if (!found("unshare", [...namespace, "true"])) missing("no network namespace allowed here", "run it as root");
 
 const started = performance.now();
 buildRelay();
@@ -52,8 +55,6 @@ say(`passerelle.exe built in ${((performance.now() - started) / 1000).toFixed(1)
 const results = join(buildDir, "windows", "leg-results.json");
 rmSync(results, { force: true });
 const vitest = join(createRequire(import.meta.url).resolve("vitest/package.json"), "..", "vitest.mjs");
-// As root, a network namespace is one unshare away; otherwise a user namespace maps this user to root in it.
-const namespace = process.getuid?.() === 0 ? ["--net"] : ["--net", "--map-root-user"];
 const run = spawnSync(
   "unshare",
   [
