@@ -8,11 +8,13 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
+import { Bonjour, type Service } from "bonjour-service";
 import OpenAI from "openai";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayDir } from "../../scripts/build-relay.ts";
 import { buildDir, shippedNode, windowsNodeExe } from "../../scripts/package-windows.ts";
+import { SERVICE_TYPE } from "../../src/mdns.js";
 import { CERT_FILE } from "../../src/security/identity.js";
 import { DEVICES_FILE, RUNTIME_FILE } from "../../src/security/relay-security.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
@@ -20,6 +22,23 @@ import { pinnedFetch } from "../relay-under-test.js";
 import { preparePrefix, startWine, stopWine, windowsPath, windowsUser, type WineProcess } from "./wine.ts";
 
 const KEY = "sk-test-wine-0123456789abcdef";
+/** The namespace's "Wi-Fi" address (run.ts). */
+const LAN_ADDRESS = "10.77.0.1";
+
+/** Looks for the relay `id` on the network as a Mac would, by its DNS-SD service and TXT id. */
+async function findRelay(id: string, timeoutMs: number): Promise<Service | undefined> {
+  const bonjour = new Bonjour();
+  try {
+    return await new Promise((done) => {
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      bonjour.find({ type: SERVICE_TYPE }, (service) => {
+        if (service.txt?.id === id) done((clearTimeout(timer), service));
+      });
+    });
+  } finally {
+    bonjour.destroy();
+  }
+}
 
 /** The two ways the relay runs on a PC: program, arguments before the relay's own, folder it is started in. */
 const programs = [
@@ -101,6 +120,14 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     expect(await again.exited, again.stdout() + again.stderr()).toBe(0);
     expect(again.stdout()).toMatch(/already running/);
     expect(again.stdout()).toMatch(/Pairing code:\s+[0-9A-Z]{4}-/);
+  });
+
+  it("shows the PC's LAN address and announces itself there with mDNS (bonjour-service inside the program)", async () => {
+    expect(relay.stdout()).toContain(`Addresses: ${LAN_ADDRESS}:${port}`);
+    const relayId = /Relay id (\w+)/.exec(relay.stdout())?.[1];
+    const found = await findRelay(relayId!, 10_000);
+    expect(found).toMatchObject({ port, txt: { id: relayId } });
+    expect(found?.addresses).toContain(LAN_ADDRESS);
   });
 
   it("pairs a script with `pair --cli NAME --json`, run by the same Windows program", async () => {

@@ -1,7 +1,7 @@
 /**
  * `npm run test:windows`: builds passerelle.exe and the relay, then runs the Windows leg (relay-on-wine.leg.ts)
  * under Wine inside a network namespace of its own, where the relay, its fake OpenAI and the test's client
- * meet on loopback and the relay's mDNS announcement reaches nobody.
+ * meet on loopback, and a "Wi-Fi" (a veth pair, 10.77.0.1/24) carries the relay's mDNS to the test and nobody else.
  *
  * Without Wine (or off Linux) a developer's run says why it skipped and passes; under CI on Linux, it fails.
  */
@@ -55,13 +55,22 @@ say(`passerelle.exe built in ${((performance.now() - started) / 1000).toFixed(1)
 const results = join(buildDir, "windows", "leg-results.json");
 rmSync(results, { force: true });
 const vitest = join(createRequire(import.meta.url).resolve("vitest/package.json"), "..", "vitest.mjs");
+/** Loopback, and a LAN the PC's address and mDNS go out on (multicast needs a route). */
+const NAMESPACE_NETWORK = [
+  "ip link set lo up",
+  "ip link add lan0 type veth peer name lan1",
+  "ip addr add 10.77.0.1/24 dev lan0",
+  "ip link set lan0 up multicast on",
+  "ip link set lan1 up multicast on",
+  "ip route add 224.0.0.0/4 dev lan0",
+].join(" && ");
 const run = spawnSync(
   "unshare",
   [
     ...namespace,
     "sh",
     "-c",
-    'ip link set lo up && exec "$@"',
+    `${NAMESPACE_NETWORK} && exec "$@"`,
     "sh",
     process.execPath,
     vitest,
