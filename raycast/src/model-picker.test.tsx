@@ -3,9 +3,11 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
+import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./api/connection";
+import { MODELS_TTL_MS } from "./api/models";
 import Ask from "./ask";
 import { ModelPicker } from "./components/model-picker";
 
@@ -40,6 +42,20 @@ describe("Try Another Model", () => {
     await screen.findByRole("listitem", { name: "gpt-4o" });
     expect(server.requests.filter((request) => request.url === "/v1/models").length).toBe(modelCalls);
     expect(modelCalls).toBe(1);
+  });
+
+  it("shows the last list it had when the relay does not answer, and the failure when it has none", async () => {
+    const address = `127.0.0.1:${await closedPort()}`;
+    // No relay id: nothing to look for on the network.
+    raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify({ ...server.pairedRelay(address), relayId: undefined }));
+    const stale = { baseURL: `https://${address}/v1`, at: Date.now() - 2 * MODELS_TTL_MS, ids: ["gpt-4o"] };
+    raycast.storage.set("models-cache", JSON.stringify(stale));
+    const view = renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
+    expect(await screen.findByRole("listitem", { name: "gpt-4o" })).toBeTruthy();
+    view.unmount();
+    raycast.storage.delete("models-cache");
+    renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
+    expect(await screen.findByText(`Relay not running (https://${address})`)).toBeTruthy();
   });
 
   it("says this Mac is not paired, and offers Connect to Relay, instead of a list", async () => {

@@ -1,6 +1,9 @@
 import { LocalStorage } from "@raycast/api";
 import type OpenAI from "openai";
 import { sortModels } from "../helpers/models";
+import { parseRelayAddress } from "../helpers/relay-address";
+import { getApiKey, getRelayConnection, withPairedRelay } from "./connection";
+import { relayClient } from "./relay-clients";
 
 const CACHE_KEY = "models-cache";
 /** How long a model list is trusted before asking the relay again. */
@@ -34,4 +37,28 @@ export async function readCachedModels(baseURL: string, now = Date.now()) {
 
 export async function writeCachedModels(baseURL: string, ids: string[], now = Date.now()): Promise<void> {
   await LocalStorage.setItem(CACHE_KEY, JSON.stringify({ baseURL, at: now, ids } satisfies CachedModels));
+}
+
+/**
+ * The paired relay's chat models: the cached list while it is fresh, else the relay's answer (then cached). When
+ * the relay cannot answer, a stale list is better than none; with no list at all, the failure is thrown.
+ */
+export async function loadModels(signal?: AbortSignal): Promise<string[]> {
+  const paired = await getRelayConnection();
+  const cached = await readCachedModels(parseRelayAddress(paired.address, paired.scheme).baseURL);
+  if (cached?.fresh) return cached.ids;
+  try {
+    return await withPairedRelay(
+      paired,
+      async (connection) => {
+        const ids = await fetchModels(relayClient(connection, getApiKey()), signal);
+        await writeCachedModels(parseRelayAddress(connection.address, connection.scheme).baseURL, ids);
+        return ids;
+      },
+      { signal },
+    );
+  } catch (error) {
+    if (cached && !signal?.aborted) return cached.ids;
+    throw error;
+  }
 }
