@@ -80,9 +80,16 @@ export interface RelayClientOptions {
   timeoutMs?: number;
 }
 
-/** The official OpenAI client pointed at the relay, with the user's key, the pin and the device token. */
+/**
+ * A client of its own for one relay (tests, one-off checks): its connection pool lives as long as the process.
+ * Commands use `relayClient` (api/relay-clients.ts), one per relay, reused and closed with the command.
+ */
 export function createRelayClient(connection: RelayConnection, apiKey: string, options: RelayClientOptions = {}) {
-  const transport = createRelayTransport(connection, options.fetch);
+  return clientOver(createRelayTransport(connection, options.fetch), apiKey, options);
+}
+
+/** The official OpenAI client over a transport to the relay, with the user's key, the pin and the device token. */
+export function clientOver(transport: RelayTransport, apiKey: string, options: RelayClientOptions = {}): OpenAI {
   return new OpenAI({
     apiKey,
     baseURL: transport.endpoint.baseURL,

@@ -1,5 +1,5 @@
-import OpenAI from "openai";
-import { createRelayTransport, type RelayConnection, type RelayTransport } from "./relay-client";
+import type OpenAI from "openai";
+import { clientOver, createRelayTransport, type RelayConnection, type RelayTransport } from "./relay-client";
 
 /**
  * One client per paired relay for the life of a command: its pinned connection pool is made on the first request
@@ -36,14 +36,7 @@ export function relayClient(connection: RelayConnection, apiKey: string): OpenAI
   // The key changed in the preferences: the old client goes, with its connections.
   if (found) void found.transport.close();
   const transport = createRelayTransport(connection);
-  const client = new OpenAI({
-    apiKey,
-    baseURL: transport.endpoint.baseURL,
-    defaultHeaders: transport.headers,
-    fetch: transport.fetch,
-    maxRetries: 1,
-    timeout: 60_000,
-  });
+  const client = clientOver(transport, apiKey);
   kept.set(key, { client, transport, apiKey });
   return client;
 }
