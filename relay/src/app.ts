@@ -78,6 +78,8 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       // The name and code tell what went wrong; the message could quote a request, so it is never logged.
       if (!(error instanceof RelayError)) ctx.state.detail = errorDetail(error);
       ctx.respond = false;
+      // Answered before its body arrived: the connection closes rather than wait for the rest.
+      if (!ctx.req.complete && !ctx.res.headersSent) ctx.res.setHeader("connection", "close");
       writeFailure(ctx.res, relayError, undefined);
       ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
     } finally {

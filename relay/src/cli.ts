@@ -8,6 +8,7 @@ import { processSetupEnvironment } from "./commands/setup.js";
 import { installCrashHandlers } from "./crash.js";
 import { currentNetworks, startBanner, startExtras, type RelayExtras } from "./interactive.js";
 import { lineLogger } from "./request-log.js";
+import { damageNotice } from "./security/devices.js";
 import { moveRoamingHome } from "./security/home.js";
 import { startRelay, type RunningRelay } from "./server.js";
 import { selfInvocation } from "./setup/self.js";
@@ -79,8 +80,12 @@ async function main(argv: string[]): Promise<void> {
     );
   }
   print(lines.join("\n"));
+  // A damaged list of devices is said at start, and whenever it is found later, with the two ways out.
+  const registry = relay.security.devices;
+  registry.onDamage = (damage) => print(damageNotice(damage, registry.path));
+  const { devices: paired, damage } = registry.status();
   // First start: nothing paired yet, so the code the Mac needs is shown at once.
-  if (relay.security.devices.list().length === 0) {
+  if (paired.length === 0 && !damage) {
     const opened = relay.security.pairing.open();
     print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
   }

@@ -8,6 +8,32 @@ export type ForwardBody = null | Buffer | Readable;
 export interface BodyLimits {
   /** Largest body accepted, in bytes (audio uploads included). */
   maxBytes: number;
+  /** JSON bytes held in memory by all requests together; the relay's own by default. */
+  buffered?: BufferBudget;
+}
+
+/** Bytes of request bodies held in memory at once, all requests together. */
+export interface BufferBudget {
+  used: number;
+  max: number;
+}
+
+/**
+ * What all JSON bodies being read may hold together: a few large ones (images in base64) at a time,
+ * not --max-concurrent of them. A body alone may always use up to its own limit.
+ */
+export const DEFAULT_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+const relayBudget: BufferBudget = { used: 0, max: DEFAULT_BUFFERED_BYTES };
+
+/** The 503 a body gets when the bodies already in memory leave no room for it. */
+function bufferFull(): RelayError {
+  return new RelayError(
+    503,
+    "relay_busy",
+    "The relay is holding too many large requests in memory right now; try again in a moment.",
+    { type: "relay_error", retryAfter: 1 },
+  );
 }
 
 /** The 413 every over-long body gets, whether announced by Content-Length or found while streaming. */
@@ -36,7 +62,7 @@ export async function takeRequestBody(req: IncomingMessage, limits: BodyLimits):
   const announced = req.headers["content-length"];
   if (announced !== undefined && Number(announced) > limits.maxBytes) throw bodyTooLarge(limits.maxBytes);
   if (announced === "0") return Buffer.alloc(0);
-  if (isJson(req)) return readWhole(req, limits.maxBytes);
+  if (isJson(req)) return readWhole(req, limits.maxBytes, limits.buffered ?? relayBudget);
   let seen = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -50,24 +76,43 @@ export async function takeRequestBody(req: IncomingMessage, limits: BodyLimits):
   return counter;
 }
 
-function readWhole(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
+    // Given back once the body is whole (it goes on at once) or abandoned.
+    const release = () => {
+      budget.used -= held;
+      held = 0;
+    };
+    const stop = (error: RelayError) => {
+      req.off("data", onData);
+      release();
+      chunks.length = 0;
+      req.resume(); // drain the rest so the answer can be written on a healthy connection
+      reject(error);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) {
-        req.off("data", onData);
-        req.resume(); // drain the rest so the 413 can be written on a healthy connection
-        reject(bodyTooLarge(maxBytes));
-        return;
-      }
+      if (size > maxBytes) return stop(bodyTooLarge(maxBytes));
+      // Others' bodies and this one together past the budget: this one waits for a retry.
+      if (budget.used > held && budget.used + chunk.length > budget.max) return stop(bufferFull());
+      budget.used += chunk.length;
+      held += chunk.length;
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.once("error", reject);
+    req.once("end", () => {
+      release();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.once("error", (error) => {
+      release();
+      reject(error);
+    });
     req.once("close", () => {
+      release();
       if (!req.complete) reject(new RelayError(400, "request_body_incomplete", "The request body ended early."));
     });
   });

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import type { RelayConfig } from "./config.js";
 import type { RequestLogger } from "./request-log.js";
+import { guardConnections, type ConnectionLimits } from "./security/connection-guard.js";
 import {
   prepareSecurity,
   removeRuntimeInfo,
@@ -11,6 +12,14 @@ import {
   type RelaySecurity,
   type SecurityOptions,
 } from "./security/relay-security.js";
+
+/**
+ * Time a caller has to send a whole request, headers and body (an upload of tens of MB on a slow
+ * Wi-Fi included). Before its token is checked a caller has far less: 10 s for the headers
+ * (--headers-timeout), 10 s for a pairing request's body, and a refused request's connection is
+ * closed with the answer.
+ */
+export const REQUEST_MS = 300_000;
 
 export interface RunningRelay {
   server: Server;
@@ -27,6 +36,7 @@ export async function startRelay(
   config: RelayConfig,
   log?: RequestLogger,
   securityOptions?: SecurityOptions,
+  connectionLimits?: Partial<ConnectionLimits>,
 ): Promise<RunningRelay> {
   const security = await prepareSecurity(config.home, securityOptions);
   const relay = createApp(config, log ? { log, security } : { security });
@@ -49,9 +59,12 @@ export async function startRelay(
   server.on("connection", relay.warm);
   // A caller must send its request headers promptly: a slow client cannot hold a socket for long.
   server.headersTimeout = config.limits.headersMs;
-  // Streams can last minutes; an idle upstream is bounded by the relay's own idle timeout instead.
-  server.requestTimeout = 0;
+  // The whole request (headers and body) must arrive within this; the answer, a stream of minutes, is not bounded by it.
+  server.requestTimeout = REQUEST_MS;
   server.keepAliveTimeout = 60_000;
+  // Strangers hold few connections; in a flood, paired devices keep theirs.
+  const guard = guardConnections(server, connectionLimits);
+  security.trustConnection = guard.trust;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -24,7 +24,7 @@ export async function askRunningRelay(
 ): Promise<ControlAnswer | undefined> {
   const runtime = readRuntimeInfo(home);
   const identity = readIdentity(home);
-  if (!runtime || !identity || !isAlive(runtime.pid) || runtime.pid === process.pid) return undefined;
+  if (!runtime || !identity || !isAlive(runtime.pid)) return undefined;
   const data = JSON.stringify(payload);
   const options = {
     host: runtime.host,

@@ -45,7 +45,11 @@ function withoutToken(authorization: string | undefined): string | undefined {
  * the connection; an address with too many failures waits (429 with `Retry-After`), and once the
  * global failure budget is spent every failure is answered slowly.
  */
-export function requireDevice(devices: DeviceRegistry, throttle: FailureThrottle) {
+export function requireDevice(
+  devices: DeviceRegistry,
+  throttle: FailureThrottle,
+  trust?: (socket: Context["socket"]) => void,
+) {
   return async function deviceAuth(ctx: Context, next: Next): Promise<void> {
     const { token } = readDeviceToken(ctx.req.headers);
     const device = token && token.length <= MAX_TOKEN_LENGTH ? devices.find(tokenDigest(token)) : undefined;
@@ -58,6 +62,8 @@ export function requireDevice(devices: DeviceRegistry, throttle: FailureThrottle
         else ctx.req.headers.authorization = cleaned;
       }
       ctx.state.device = device.name;
+      // A connection that showed a valid token is never the one closed to make room in a flood.
+      trust?.(ctx.socket);
       await next();
       return;
     }

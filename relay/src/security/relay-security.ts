@@ -23,6 +23,8 @@ export interface RelaySecurity {
   pairing: PairingWindow;
   /** Lets `passerelle pair` on this PC open a pairing session on the running relay. */
   controlSecret: string;
+  /** Told of each connection that carried a paired device's token (the server's connection guard). */
+  trustConnection?: (socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }) => void;
   /** Told when a pairing session opens or a device pairs, to inform the person at the relay. */
   notify?: (event: PairingEvent) => void;
 }
@@ -34,6 +36,7 @@ export function deviceCheck(home: string, security?: RelaySecurity) {
   return requireDevice(
     security?.devices ?? new DeviceRegistry(join(home, DEVICES_FILE)),
     security?.throttle ?? createFailureThrottle(),
+    (socket) => security?.trustConnection?.(socket),
   );
 }
 
