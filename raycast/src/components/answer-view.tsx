@@ -98,7 +98,7 @@ export function AnswerView(props: {
             <Action.Push
               title="Try Another Model"
               icon={Icon.Switch}
-              shortcut={{ modifiers: ["cmd", "shift"], key: "m" }}
+              shortcut={{ modifiers: ["cmd"], key: "m" }}
               target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
             />
             {props.extraActions?.(context)}
