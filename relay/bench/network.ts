@@ -207,6 +207,7 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<voi
     mac.stdout!.on("data", (d: Buffer) => (out += d.toString()));
     await new Promise((resolve) => mac.once("exit", resolve));
     const rows = JSON.parse(out) as Record<string, number[]> & { failures: number };
+    if (process.env.BENCH_RAW) console.log(out);
     printTable(rows, options, (performance.now() - started) / 1000);
   } finally {
     process.off("SIGINT", interrupted);

@@ -106,6 +106,8 @@ export function createStandbyConnector(upstream: URL, options: StandbyOptions): 
       socket.destroy();
       return undefined;
     }
+    // Listening for 'data' made it flowing; undici reads on 'readable', and nothing may be lost in between.
+    socket.pause();
     socket.ref();
     return socket;
   }
