@@ -132,3 +132,29 @@ describe("a connection to the upstream kept ready", () => {
     }
   });
 });
+
+describe("TLS on the Wi-Fi hop", () => {
+  it("lets a returning caller resume its TLS session (one less certificate exchange per new connection)", async () => {
+    const { connect: connectTls } = await import("node:tls");
+    const port = warm.relay.relay.port;
+    // A first connection receives a session ticket (after its handshake, read like data).
+    const ticket = await new Promise<Buffer>((resolve, reject) => {
+      const socket = connectTls({ host: "127.0.0.1", port, ...warm.relay.tls });
+      socket.resume();
+      socket.once("session", (session: Buffer) => {
+        socket.end();
+        resolve(session);
+      });
+      socket.once("error", reject);
+    });
+    const reused = await new Promise<boolean>((resolve, reject) => {
+      const socket = connectTls({ host: "127.0.0.1", port, ...warm.relay.tls, session: ticket });
+      socket.once("secureConnect", () => {
+        resolve(socket.isSessionReused());
+        socket.end();
+      });
+      socket.once("error", reject);
+    });
+    expect(reused).toBe(true);
+  });
+});
