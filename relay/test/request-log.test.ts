@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatRequestLine, lineLogger, type RequestLogEntry } from "../src/request-log.js";
+import { createServer, type AddressInfo } from "node:net";
+import { errorDetail, formatRequestLine, lineLogger, type RequestLogEntry } from "../src/request-log.js";
+import { startRelayUnderTest } from "./relay-under-test.js";
 
 const entry = (path: string, status = 200): RequestLogEntry => ({
   time: new Date(2026, 10, 26, 10, 31, 2),
@@ -41,5 +43,50 @@ describe("request log", () => {
     log(entry("/v1/c"));
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(2);
+  });
+});
+
+describe("what the log says about failures and secrets", () => {
+  it("redacts key-shaped strings in every field, the model included", () => {
+    const line = formatRequestLine({
+      ...entry("/v1/chat/completions"),
+      model: "sk-proj-AbCdEf0123456789pasted",
+      failure: "upstream_error",
+      detail: "Error psr_leakedTokenValue42",
+    });
+    expect(line).not.toContain("AbCdEf0123456789pasted");
+    expect(line).not.toContain("leakedTokenValue42");
+    expect(line).toContain("sk-…");
+    // Names that merely contain the letters are left alone.
+    expect(formatRequestLine({ ...entry("/v1/x"), model: "task-model-large" })).toContain("task-model-large");
+  });
+
+  it("names an unexpected error by name and code, never by message", () => {
+    const error = Object.assign(new TypeError("key sk-test-in-a-message"), { code: "ERR_SOMETHING" });
+    expect(errorDetail(error)).toBe("TypeError ERR_SOMETHING");
+    expect(
+      formatRequestLine({ ...entry("/v1/x", 500), failure: "relay_internal_error", detail: errorDetail(error) }),
+    ).toContain("(relay_internal_error: TypeError ERR_SOMETHING)");
+  });
+
+  it("logs the name and code of an upstream failure the relay has no word for", async () => {
+    // An upstream that answers garbage: the HTTP client fails with its own error, neither a timeout nor a refusal.
+    const garbage = createServer((socket) => socket.end("NOT HTTP AT ALL\r\n\r\n"));
+    await new Promise<void>((resolve) => garbage.listen(0, "127.0.0.1", resolve));
+    const relay = await startRelayUnderTest(`http://127.0.0.1:${(garbage.address() as AddressInfo).port}/v1`);
+    try {
+      const res = await relay.fetch(`${relay.baseURL}/models`, { headers: { authorization: "Bearer sk-test-log" } });
+      expect(res.status).toBe(502);
+      await res.arrayBuffer();
+      await expect.poll(() => relay.logs.length).toBeGreaterThan(0);
+      const logged = relay.logs.at(-1)!;
+      expect(logged.failure).toMatch(/^upstream_/);
+      expect(logged.failure).toBe("upstream_error");
+      expect(logged.detail).toMatch(/^\w+Error( [A-Z_]+)?$/); // e.g. HTTPParserError, SocketError UND_ERR_SOCKET
+      expect(formatRequestLine(logged)).toContain(`(${logged.failure}: ${logged.detail})`);
+    } finally {
+      await relay.relay.stop(100);
+      garbage.close();
+    }
   });
 });
