@@ -73,9 +73,13 @@ export function passWebSocket(
   return new Promise((resolve) => {
     let upgraded: Duplex | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let failed = false;
 
     const fail = (error: unknown) => {
       clearTimeout(timer);
+      // Destroying the request may raise a second error ("socket hang up"): the first one says what happened.
+      if (failed) return;
+      failed = true;
       if (upgraded || client.destroyed) {
         upgraded?.destroy();
         client.destroy();
@@ -155,7 +159,7 @@ export function passWebSocket(
       answer.pipe(res);
     });
 
-    upstreamReq.once("error", fail);
+    upstreamReq.on("error", fail);
     upstreamReq.end();
   });
 }

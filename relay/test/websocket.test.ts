@@ -261,4 +261,51 @@ describe("WebSocket passthrough (Realtime API)", () => {
       await brief.relay.stop(100);
     }
   });
+
+  it("says so in OpenAI's shape when the upstream cannot be reached or does not answer the handshake", async () => {
+    const { createServer: createTcpServer } = await import("node:net");
+    const mute = createTcpServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    const mutePort = (mute.address() as AddressInfo).port;
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = createTcpServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const timeouts = { connectMs: 2000, firstByteMs: 300, idleMs: 5000 };
+    const refusal = async (upstreamURL: string) => {
+      const brief = await startRelayUnderTest(upstreamURL, { timeouts });
+      try {
+        const ws = new WebSocket(brief.baseURL.replace(/^https:/, "wss:") + "/realtime?model=gpt-realtime", {
+          ...({ ...brief.tls } as unknown as ClientOptions),
+          headers: { Authorization: "Bearer sk-test-realtime-9", "X-Passerelle-Token": brief.token },
+        });
+        ws.on("error", () => {});
+        return await new Promise<{ status: number; code: string }>((resolve) =>
+          ws.once("unexpected-response", (_req, res) => {
+            let body = "";
+            res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                code: (JSON.parse(body) as { error: { code: string } }).error.code,
+              }),
+            );
+          }),
+        );
+      } finally {
+        await brief.relay.stop(100);
+      }
+    };
+    try {
+      expect(await refusal(`http://127.0.0.1:${closedPort}/v1`)).toEqual({ status: 502, code: "upstream_unreachable" });
+      expect(await refusal(`http://127.0.0.1:${mutePort}/v1`)).toEqual({
+        status: 504,
+        code: "upstream_first_byte_timeout",
+      });
+    } finally {
+      mute.close();
+    }
+  });
 });
