@@ -110,7 +110,7 @@ describe("Connect to Relay", () => {
     await runAction("Pair with This Relay");
     typeIn("Pairing Code", CODE);
     await runAction("Pair");
-    await waitFor(() => expect(raycast.toasts.at(-1)?.title).toBe("Wrong code"));
+    await waitFor(() => expect(raycast.toasts.at(-1)?.title).toBe("Code not accepted"));
     await runAction("Pair");
     await waitFor(() => expect(raycast.toasts.at(-1)?.title).toBe("Relay is pausing"));
     expect(raycast.toasts.at(-1)?.message).toContain("30 s");

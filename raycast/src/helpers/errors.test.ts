@@ -217,7 +217,9 @@ describe("describeFailure", () => {
     expect(describeFailure(new PairingCodeError()).title).toBe("Not a pairing code");
     expect(describeFailure(new CertificateMismatchError()).title).toBe("Not the relay of this code");
     expect(describeFailure(new RelayNotFoundError()).title).toBe("Relay not found");
-    expect(describeFailure(new PairingRefusedError("pairing_code_wrong", "relay says")).title).toBe("Wrong code");
+    expect(describeFailure(new PairingRefusedError("pairing_code_wrong", "relay says")).title).toBe(
+      "Code not accepted",
+    );
     expect(describeFailure(new PairingRefusedError("pairing_closed", "relay says")).title).toBe(
       "Pairing not open on the relay",
     );

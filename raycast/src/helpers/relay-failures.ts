@@ -54,9 +54,11 @@ export const RELAY_FAILURES: Readonly<Record<string, FailureWording>> = {
       "No pairing code is waiting on the relay (it was used, expired, or too many wrong codes were typed). On the PC, press p in the relay's window or run `npx passerelle pair`, then type the new code.",
   },
   pairing_code_wrong: {
-    title: "Wrong code",
-    message: "The code is not the one the relay shows. Check it and type it again.",
+    title: "Code not accepted",
+    message:
+      "The relay is not showing this code: it may be mistyped, used already, or expired. Check it, or on the PC press p in the relay's window (or run `npx passerelle pair`) for a new one.",
   },
+
   control_refused: {
     title: "Only the PC can open pairing",
     message: "Pairing is opened on the PC itself: press p in the relay's window or run `npx passerelle pair` there.",

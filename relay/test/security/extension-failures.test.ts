@@ -3,10 +3,12 @@ import { createServer, connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { RELAY_ERROR_CODES, type RelayErrorCode } from "../../src/errors.js";
+import { CONTROL_HEADER } from "../../src/security/pairing-routes.js";
+import { readRuntimeInfo } from "../../src/security/relay-security.js";
 import { sleep } from "../fixture.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
-import { extensionModule } from "./extension.js";
+import { extensionModule, type ExtensionPairing } from "./extension.js";
 
 /**
  * Every failure a person can meet through the relay, provoked on the real relay and received by the extension's
@@ -189,6 +191,40 @@ describe("the relay's failures, as the extension words them", () => {
     for (let i = 0; i < 4; i++) error = await askThroughExtension(pairedWith(guarded, `psr_wrong_${i}`));
     const failure = expectWorded(error, "too_many_failures");
     expect(failure.message).toMatch(/Try again in \d+ s\./);
+  });
+});
+
+describe("pairing's failures, as Connect to Relay words them", () => {
+  /** Pairs as Connect to Relay does, with `code`, and returns what it threw. */
+  async function pairWith(code: string): Promise<unknown> {
+    const { pairWithRelay } = await extensionModule<ExtensionPairing>("api/pairing.ts");
+    const address = `127.0.0.1:${relay.relay.port}`;
+    return pairWithRelay({ address, code, deviceName: "Mac" }).then(
+      () => new Error("expected pairing to fail"),
+      (error: unknown) => error,
+    );
+  }
+
+  /** The code the relay shows when pairing opens, as `passerelle pair` asks for it. */
+  async function openPairing(): Promise<string> {
+    const runtime = readRuntimeInfo(relay.home)!;
+    const opened = await relay.fetch(`https://127.0.0.1:${runtime.port}/control/pairing`, {
+      method: "POST",
+      headers: { [CONTROL_HEADER]: runtime.control },
+    });
+    return ((await opened.json()) as { code: string }).code;
+  }
+
+  it("a code used already (the relay gives one answer for every refused code)", async () => {
+    const code = await openPairing();
+    expect(String(await pairWith(code))).toContain("expected pairing to fail"); // paired: the code is spent
+    expectWorded(await pairWith(code), "pairing_code_wrong");
+  });
+
+  it("a wrong code (the relay's certificate part, another PIN)", async () => {
+    const code = await openPairing();
+    const last = code.at(-1) === "0" ? "1" : "0"; // another PIN, the same relay
+    expectWorded(await pairWith(code.slice(0, -1) + last), "pairing_code_wrong");
   });
 });
 
