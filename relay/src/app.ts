@@ -16,8 +16,8 @@ import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "./websocket.
 export interface AppOptions {
   /** Where request lines go; none by default. */
   log?: RequestLogger;
-  /** Identity, paired devices and pairing; without it `/v1` still answers only the devices paired in `config.home`. */
-  security?: RelaySecurity;
+  /** Identity, paired devices and pairing (server.ts prepares them). */
+  security: RelaySecurity;
 }
 
 export interface RelayApp {
@@ -28,6 +28,16 @@ export interface RelayApp {
   warm(): void;
   /** Closes the upstream connections. */
   close(): Promise<void>;
+}
+
+/** What a request learns on its way through the app, for its log line (`ctx.state`). */
+interface RelayState {
+  route: RouteNote;
+  outcome?: ForwardOutcome;
+  failure?: string;
+  detail?: string;
+  /** The paired device's name, set by the device check. */
+  device?: string;
 }
 
 const BEARER = /^Bearer [\x21-\x7e]{1,512}$/;
@@ -51,12 +61,12 @@ function isSafePath(path: string): boolean {
  * Builds the relay's Koa application. It never listens: `server.ts` does, and tests drive it
  * through a server of their own on port 0.
  */
-export function createApp(config: RelayConfig, options: AppOptions = {}): RelayApp {
-  const app = new Koa({ proxy: false });
+export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
+  const app = new Koa<RelayState>({ proxy: false });
   // Koa's default error printer writes whole errors to stderr; errors here are logged by code only.
   app.silent = true;
   const upstreams = createUpstreams(config);
-  const router = new Router();
+  const router = new Router<RelayState>();
   /** The raw connections of requests that came through `upgrade`, by request. */
   const upgrades = new WeakMap<IncomingMessage, UpgradeRequest>();
 
@@ -83,7 +93,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       writeFailure(ctx.res, relayError, undefined);
       ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
     } finally {
-      const outcome = ctx.state.outcome as ForwardOutcome | undefined;
+      const outcome = ctx.state.outcome;
       options.log?.({
         time: new Date(),
         // An IPv4 caller of a dual-stack socket shows as ::ffff:a.b.c.d; people know it as a.b.c.d.
@@ -106,10 +116,10 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
   });
 
   router.get("/health", (ctx) => {
-    ctx.body = { status: "ok", version, ...(options.security && { id: options.security.identity.relayId }) };
+    ctx.body = { status: "ok", version, id: options.security.identity.relayId };
   });
 
-  if (options.security) addPairingRoutes(router, options.security);
+  addPairingRoutes(router, options.security);
 
   router.all("/v1{/*rest}", deviceCheck(config.home, options.security), async (ctx) => {
     const rest = ctx.path.slice("/v1".length);
@@ -139,7 +149,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       );
     }
     if (upgrade) {
-      (ctx.state.route as RouteNote).upstream = "websocket";
+      ctx.state.route.upstream = "websocket";
       ctx.state.outcome = await passWebSocket(
         ctx.req,
         ctx.res,
@@ -150,7 +160,7 @@ export function createApp(config: RelayConfig, options: AppOptions = {}): RelayA
       );
       return;
     }
-    ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route as RouteNote);
+    ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route);
   });
 
   // No router.allowedMethods(): the 404 below answers every path no route takes, any method.
