@@ -22,8 +22,8 @@ function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Runs `step`, retrying Windows' transient sharing errors for up to about two seconds. */
-function retryTransient<T>(step: () => T): T {
+/** Runs `step`, retrying Windows' transient sharing errors (EPERM, EBUSY, EACCES) for up to about two seconds. */
+export function retryTransient<T>(step: () => T): T {
   for (let attempt = 0; ; attempt++) {
     try {
       return step();

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SLOW_FAILURE_MS } from "../../src/security/device-auth.js";
 import { DeviceRegistry, tokenDigest } from "../../src/security/devices.js";
 import { DEVICES_FILE } from "../../src/security/relay-security.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
@@ -167,6 +168,13 @@ describe("the global failure budget", () => {
         statuses.push(res.status);
       }
       expect(statuses).toEqual([401, 401, 429, 429, 429]);
+      // While the budget is spent, each failure is answered slowly: guessing slows to a crawl.
+      const asked = performance.now();
+      const slow = await fresh.fetch(`${fresh.baseURL}/models`, {
+        headers: { authorization: "Bearer sk-test-g", "x-passerelle-token": "psr_guess_slow" },
+      });
+      expect(slow.status).toBe(429);
+      expect(performance.now() - asked).toBeGreaterThanOrEqual(SLOW_FAILURE_MS - 50);
       const good = await fresh.fetch(`${fresh.baseURL}/models`, { headers: { authorization: "Bearer sk-test-g" } });
       expect(good.status).toBe(200);
     } finally {
