@@ -13,7 +13,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 export const SUBCOMMANDS_HELP = `Commands:
   passerelle pair                 show a pairing code for a Mac (the relay must be running)
   passerelle pair --cli NAME      issue a token for a script or app [--json]
-  passerelle devices              list paired devices
+  passerelle devices              list paired devices; when the list is damaged, say what happened and
+                                  [--restore] put back the last good list, or [--reset] start afresh
   passerelle revoke NAME          unpair a device (at once, even while the relay runs)
   passerelle cert                 print the relay's certificate and fingerprint [--path]
   passerelle setup                Windows: allow the relay through the firewall (asks for permission)
