@@ -7,7 +7,8 @@ import { relayHome } from "../security/home.js";
 import { loadOrCreateIdentity, readIdentity, type RelayIdentity } from "../security/identity.js";
 import { CONTROL_HEADER } from "../security/pairing-routes.js";
 import { readRuntimeInfo, type RuntimeInfo } from "../security/relay-security.js";
-import { addCliDevice } from "../security/registry-commands.js";
+import { damageNotice } from "../security/devices.js";
+import { addCliDevice, registryIn } from "../security/registry-commands.js";
 import { registryCommandFailure } from "./devices.js";
 import type { Command, CommandIO } from "./io.js";
 
@@ -33,6 +34,12 @@ async function pairMac(io: CommandIO): Promise<number> {
     io.err(
       "The relay is not running. Pairing happens in the relay itself: start it (`npx passerelle`) and run `passerelle pair` again in another terminal, or press p in the relay's window.\n",
     );
+    return 1;
+  }
+  // A code would be refused while the list of devices is damaged: the person chooses first.
+  const { damage } = registryIn(home).status();
+  if (damage) {
+    io.err(damageNotice(damage, registryIn(home).path));
     return 1;
   }
   let opened: { code: string; expiresAt: string; maxTries: number };

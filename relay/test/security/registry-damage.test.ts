@@ -95,6 +95,9 @@ describe("a damaged devices.json", () => {
     const refused = await run(home, "pair", "--cli", "script-c", "--json");
     expect(refused.code).toBe(1);
     expect(refused.err).toContain("passerelle devices --restore");
+    const pairing = await run(home, "pair");
+    expect(pairing.code).toBe(1);
+    expect(pairing.err).toContain("pairs no new device until you choose");
     const opened = await askRunningRelay(home, "/control/pairing", {});
     const code = String(opened!.body.code);
     const address = `127.0.0.1:${relay.port}`;
