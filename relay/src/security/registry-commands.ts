@@ -6,6 +6,13 @@ import { DEVICES_FILE } from "./relay-security.js";
 /** The registry in `home`, as the commands open it. */
 export const registryIn = (home: string) => new DeviceRegistry(join(home, DEVICES_FILE));
 
+/**
+ * A relay listening on one LAN address only sees this PC's request come from that address, not
+ * loopback, and refuses it: the file, under its lock, is then the way (the relay takes the same lock).
+ */
+const isNotLoopback = (answer: ControlAnswer) =>
+  answer.status === 403 && (answer.body.error as { code?: string } | undefined)?.code === "control_refused";
+
 /** The relay answered an owner's request with an error: its words, or the local registry's damage. */
 function refused(home: string, answer: ControlAnswer): Error {
   const error = (answer.body.error ?? {}) as { code?: string; message?: string };
@@ -20,7 +27,7 @@ function refused(home: string, answer: ControlAnswer): Error {
  */
 export async function addCliDevice(home: string, name: string): Promise<{ token: string; name: string }> {
   const answer = await askRunningRelay(home, "/control/devices", { name });
-  if (!answer) {
+  if (!answer || isNotLoopback(answer)) {
     const { token, device } = registryIn(home).add(name, "cli");
     return { token, name: device.name };
   }
@@ -31,7 +38,7 @@ export async function addCliDevice(home: string, name: string): Promise<{ token:
 /** Unpairs the device with this name (`revoke NAME`), the same way; false when there is none. */
 export async function revokeDevice(home: string, name: string): Promise<boolean> {
   const answer = await askRunningRelay(home, "/control/devices/revoke", { name });
-  if (!answer) return registryIn(home).remove(name);
+  if (!answer || isNotLoopback(answer)) return registryIn(home).remove(name);
   if (answer.status !== 200) throw refused(home, answer);
   return answer.body.removed === true;
 }
