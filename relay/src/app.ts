@@ -76,6 +76,8 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
     ctx.state.route = note;
     try {
       await next();
+      // Answered without reading its body (/health, an unknown path): close rather than wait for the rest.
+      if (!ctx.req.complete && !ctx.res.headersSent) ctx.set("connection", "close");
     } catch (error) {
       const relayError =
         error instanceof RelayError

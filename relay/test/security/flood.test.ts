@@ -105,13 +105,11 @@ describe("the whole-request deadline", () => {
     relay.relay.server.requestTimeout = 1000;
     upstream.options = { words: Array.from({ length: 12 }, (_, i) => `w${i}`), chunkDelayMs: 200 };
     try {
-      const stream = await relay
-        .client("sk-test-deadline")
-        .chat.completions.create({
-          model: "gpt-4.1-mini",
-          messages: [{ role: "user", content: "long" }],
-          stream: true,
-        });
+      const stream = await relay.client("sk-test-deadline").chat.completions.create({
+        model: "gpt-4.1-mini",
+        messages: [{ role: "user", content: "long" }],
+        stream: true,
+      });
       let text = "";
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
       expect(text.split(" ").filter(Boolean)).toHaveLength(12);
@@ -126,4 +124,25 @@ describe("the whole-request deadline", () => {
       await relay.relay.stop(100);
     }
   }, 20_000);
+});
+
+describe("a stranger's unread body", () => {
+  it("does not hold the connection: any answer given before the body arrived closes it", async () => {
+    const relay = await startRelayUnderTest(upstream.baseURL);
+    try {
+      for (const head of [
+        "GET /health HTTP/1.1\r\nHost: relay\r\nContent-Length: 4000\r\n\r\n",
+        "POST /nowhere HTTP/1.1\r\nHost: relay\r\nContent-Length: 4000\r\n\r\n",
+        "POST /v1/models HTTP/1.1\r\nHost: relay\r\nX-Passerelle-Token: psr_wrong\r\nContent-Length: 4000\r\n\r\n",
+      ]) {
+        const started = performance.now();
+        const answer = await relay.raw(head, 5000);
+        expect(answer).toMatch(/^HTTP\/1\.1 (200|401|404)/);
+        expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+        expect(performance.now() - started).toBeLessThan(2000);
+      }
+    } finally {
+      await relay.relay.stop(100);
+    }
+  });
 });
