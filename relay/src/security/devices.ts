@@ -1,5 +1,5 @@
 import { hash, randomBytes, timingSafeEqual } from "node:crypto";
-import { copyFileSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { withStateLock, writeStateFile } from "./state-file.js";
 
@@ -159,6 +159,8 @@ export class DeviceRegistry {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return { devices: [] };
+      // Perhaps held by another program for a moment (Windows): read again on the next request, never wait here.
+      this.mtimeMs = NaN;
       return {
         devices: [],
         damage: { reason: `it cannot be read (${code})`, readable: 0, inBackup: this.backupCount() },
@@ -182,7 +184,8 @@ export class DeviceRegistry {
         if (name.startsWith(prefix) && readFileSync(join(folder, name), "utf8") === text) return join(folder, name);
       }
       const kept = join(folder, prefix + stamp(new Date()));
-      copyFileSync(this.path, kept);
+      // The text as it was read, even if the file changes meanwhile.
+      writeFileSync(kept, text, { mode: 0o600, flag: "wx" });
       return kept;
     } catch {
       return undefined;
@@ -262,8 +265,11 @@ export class DeviceRegistry {
   /** Puts back the last good list (`devices.json.bak`) over a damaged file, already kept aside; the number of devices. */
   restore(): number {
     return withStateLock(this.path, () => {
-      const { devices, problem } = parseRegistry(readFileSync(this.backupPath, "utf8"));
-      if (problem) throw new Error(`The backup ${this.backupPath} is damaged too: ${problem}.`);
+      if (this.backupCount() === undefined)
+        throw new Error(
+          `there is no last good list to restore (${basename(this.backupPath)} is missing or damaged too); \`passerelle devices --reset\` starts afresh`,
+        );
+      const { devices } = parseRegistry(readFileSync(this.backupPath, "utf8"));
       this.keepAsideBeforeChoice();
       writeStateFile(this.path, serialise(devices));
       this.mtimeMs = NaN;
