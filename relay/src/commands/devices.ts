@@ -10,7 +10,7 @@ import type { Command } from "./io.js";
 export function registryCommandFailure(command: string, home: string, error: unknown): string {
   if (error instanceof RegistryDamagedError) return damageNotice(error.damage, join(home, DEVICES_FILE));
   if (error instanceof StateLockTimeout)
-    return `passerelle ${command}: another Passerelle process has held the list of devices for 10 s. Try again; if it persists, restart the relay.\n`;
+    return `passerelle ${command}: another Passerelle process has held the list of devices for 15 s. Try again; if it persists, restart the relay.\n`;
   const code = (error as NodeJS.ErrnoException).code;
   return `passerelle ${command}: ${(error as Error).message}${code ? ` (${code})` : ""}\n`;
 }

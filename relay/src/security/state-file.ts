@@ -110,15 +110,18 @@ export class StateLockTimeout extends Error {
   }
 }
 
-/** A lock older than this is taken over even if its process seems alive (its id may have been reused). */
-const STALE_LOCK_MS = 30_000;
+/**
+ * A lock older than this is taken over even if its process seems alive: a write takes milliseconds,
+ * and Windows soon gives a dead holder's id to another process.
+ */
+const STALE_LOCK_MS = 8_000;
 
 /**
  * Runs `update` while holding `<path>.lock`, the one lock every Passerelle process takes before a
  * read-modify-write of `path`: the relay, `pair --cli` and `revoke` alike. A lock left by a process
  * that died is taken over. Waits up to `waitMs`, then throws {@link StateLockTimeout}.
  */
-export function withStateLock<T>(path: string, update: () => T, waitMs = 10_000): T {
+export function withStateLock<T>(path: string, update: () => T, waitMs = 15_000): T {
   const lock = `${path}.lock`;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + waitMs;

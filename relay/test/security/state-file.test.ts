@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -68,6 +68,14 @@ describe("the registry lock", () => {
     expect(withStateLock(path, () => "mine", 2000)).toBe("mine");
     expect(Date.now() - started).toBeLessThan(1000);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("takes over a lock too old for any write, even when its process id is alive again (reused)", () => {
+    const path = join(dir, "devices.json");
+    writeFileSync(`${path}.lock`, String(process.pid));
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${path}.lock`, old, old);
+    expect(withStateLock(path, () => "mine", 2000)).toBe("mine");
   });
 
   it("waits for a live holder, then says another process holds it", () => {
