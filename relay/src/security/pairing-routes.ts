@@ -22,6 +22,10 @@ async function readJson(ctx: Context, limit = 4096): Promise<Record<string, unkn
       if (size > limit) throw new RelayError(413, "body_too_large", "The pairing request is too large.");
       chunks.push(chunk);
     }
+  } catch (error) {
+    if (error instanceof RelayError) throw error;
+    // Cut off at the deadline, or the caller went away: said so in the log, as what it is.
+    throw new RelayError(400, "request_body_incomplete", "The request body did not arrive in time.");
   } finally {
     clearTimeout(timer);
   }

@@ -92,6 +92,9 @@ describe("a flood of strangers on the Wi-Fi", () => {
     expect(longest).toBeLessThan(PAIR_BODY_MS + 2000);
     expect(answeredMs).toBeLessThan(2000);
     expect(rssPeak - rssBefore).toBeLessThan(100);
+    // Each cut-off pairing request is logged as what it is, never as an internal error.
+    expect(relay.output()).toContain("(request_body_incomplete)");
+    expect(relay.output()).not.toContain("relay_internal_error");
     // And the relay is whole afterwards.
     expect(await ask("after")).toBeLessThan(2000);
   }, 90_000);
