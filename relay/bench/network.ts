@@ -19,6 +19,8 @@ export interface NetworkBenchOptions {
   gapMs: number;
   /** The relays' --upstream-keep-alive, in seconds. */
   keepAliveS: number;
+  /** Node flags for the relays' processes (e.g. a V8 flag to measure). */
+  nodeFlags?: string[];
 }
 
 const KEY = "sk-test-bench-0000";
@@ -173,6 +175,7 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<voi
         const child = inNs(
           ns.pc,
           [
+            ...(options.nodeFlags ?? []),
             join(relayDir, "bin/passerelle.js"),
             ...["--host", PC, "--port", String(port), "--no-mdns"],
             ...["--upstream", `https://${OPENAI}:${fakePort}/v1`, "--upstream-keep-alive", String(options.keepAliveS)],

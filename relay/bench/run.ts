@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       requests: Number(values.requests),
       gapMs: Number(values.gap) * 1000,
       keepAliveS: Number(values["keep-alive"]),
+      nodeFlags: values["node-flag"],
     });
   }
 }
