@@ -3,14 +3,13 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRelay, relayDir } from "../scripts/build-relay.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { relayDir } from "../scripts/build-relay.ts";
 
 const PRELOAD = fileURLToPath(new URL("./tty-preload.cjs", import.meta.url));
 const roots: string[] = [];
 const children: ChildProcess[] = [];
 
-beforeAll(() => buildRelay(), 60_000);
 afterAll(() => {
   for (const child of children) child.kill("SIGKILL");
   for (const root of roots) rmSync(root, { recursive: true, force: true });

@@ -5,14 +5,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crashLine, installCrashHandlers } from "../src/crash.js";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
-import { buildRelay, startRelayProcess } from "./relay-process.js";
+import { startRelayProcess } from "./relay-process.js";
 
 let upstream: FakeUpstream;
 let local: FakeUpstream;
 const roots: string[] = [];
 
 beforeAll(async () => {
-  buildRelay();
   upstream = await startFakeUpstream();
   local = await startFakeUpstream({ keyless: true, modelIds: ["llama3.2:3b"] });
 }, 60_000);

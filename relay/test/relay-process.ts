@@ -5,9 +5,7 @@ import OpenAI from "openai";
 import { Agent } from "undici";
 import { prepareSecurity } from "../src/security/relay-security.js";
 import { pinnedFetch } from "./relay-under-test.js";
-import { buildRelay, relayDir } from "../scripts/build-relay.ts";
-
-export { buildRelay };
+import { relayDir } from "../scripts/build-relay.ts";
 
 /** The relay as a separate process (`node bin/passerelle.js`), everything it prints kept. */
 export interface RelayProcess {

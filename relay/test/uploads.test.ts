@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRelay, startRelayProcess, type RelayProcess } from "./relay-process.js";
+import { startRelayProcess, type RelayProcess } from "./relay-process.js";
 
 /** What the upstream saw of one body, without keeping it: its size, hash, and both ends. */
 interface Received {
@@ -27,7 +27,6 @@ let resumedAt = Infinity;
 const rssMB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 beforeAll(async () => {
-  buildRelay();
   upstream = createServer((req, res) => {
     const hash = createHash("sha256");
     let size = 0;

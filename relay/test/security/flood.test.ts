@@ -5,14 +5,13 @@ import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAIR_BODY_MS } from "../../src/security/pairing-routes.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
-import { buildRelay, startRelayProcess, type RelayProcess } from "../relay-process.js";
+import { startRelayProcess, type RelayProcess } from "../relay-process.js";
 import { startRelayUnderTest } from "../relay-under-test.js";
 
 let upstream: FakeUpstream;
 let root: string;
 
 beforeAll(async () => {
-  buildRelay();
   upstream = await startFakeUpstream();
   root = mkdtempSync(join(tmpdir(), "passerelle-flood-"));
 }, 60_000);

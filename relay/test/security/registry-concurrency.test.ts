@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRelay, relayDir } from "../../scripts/build-relay.ts";
+import { relayDir } from "../../scripts/build-relay.ts";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
 
@@ -38,7 +38,6 @@ let threads: CommandThread[];
 const security = { throttle: { perAddress: 1000, global: 1000 } };
 
 beforeAll(async () => {
-  buildRelay();
   upstream = await startFakeUpstream();
   threads = await Promise.all(Array.from({ length: 20 }, () => commandThread()));
 }, 120_000);

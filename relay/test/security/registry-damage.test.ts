@@ -8,14 +8,13 @@ import { askRunningRelay } from "../../src/security/control-client.js";
 import { parseRegistry, tokenDigest } from "../../src/security/devices.js";
 import { DEVICES_FILE } from "../../src/security/relay-security.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
-import { buildRelay, startRelayProcess, type RelayProcess } from "../relay-process.js";
+import { startRelayProcess, type RelayProcess } from "../relay-process.js";
 import { extensionModule, type ExtensionPairing } from "./extension.js";
 
 let upstream: FakeUpstream;
 let extension: ExtensionPairing;
 
 beforeAll(async () => {
-  buildRelay();
   upstream = await startFakeUpstream();
   extension = await extensionModule<ExtensionPairing>("api/pairing.ts");
 }, 60_000);

@@ -6,13 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenDigest } from "../../src/security/devices.js";
 import { DEVICES_FILE } from "../../src/security/relay-security.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
-import { buildRelay, startRelayProcess } from "../relay-process.js";
+import { startRelayProcess } from "../relay-process.js";
 
 let upstream: FakeUpstream;
 let root: string;
 
 beforeAll(async () => {
-  buildRelay();
   upstream = await startFakeUpstream();
   root = mkdtempSync(join(tmpdir(), "passerelle-secrets-"));
 }, 60_000);
