@@ -123,7 +123,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
 
   addPairingRoutes(router, options.security);
 
-  router.all("/v1{/*rest}", deviceCheck(config.home, options.security), async (ctx) => {
+  router.all("/v1{/*rest}", deviceCheck(options.security), async (ctx) => {
     const rest = ctx.path.slice("/v1".length);
     if (!isSafePath(rest))
       throw new RelayError(

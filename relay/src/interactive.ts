@@ -5,6 +5,7 @@ import { setUpFirewall, type SetupEnvironment } from "./commands/setup.js";
 import type { RelayConfig } from "./config.js";
 import { listenForKeys, type KeyInput } from "./console-keys.js";
 import type { Advertisement, AnnouncedNetwork } from "./mdns.js";
+import { damageNotice } from "./security/devices.js";
 import type { RunningRelay } from "./server.js";
 import { firewallRuleCheckCommand } from "./setup/windows.js";
 import { version } from "./version.js";
@@ -125,6 +126,10 @@ export function startExtras(
   const releaseKeys = listenForKeys(input, {
     stop: options.stop,
     pair() {
+      // A code would be refused while the list of devices is damaged: the person chooses first.
+      const { devices } = relay.security;
+      const { damage } = devices.status();
+      if (damage) return print(damageNotice(damage, devices.path));
       const opened = relay.security.pairing.open();
       print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
     },

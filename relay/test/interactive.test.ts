@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SetupEnvironment } from "../src/commands/setup.js";
@@ -92,6 +94,36 @@ describe("the relay's window on Windows", () => {
     await settle();
     expect(printed.join("\n")).not.toContain("Firewall");
     await Promise.all([extras.stop(), loopback.stop()]);
+  });
+});
+
+describe("the p key", () => {
+  it("opens pairing; while the list of devices is damaged it says so and how to choose, and opens nothing", async () => {
+    const damaged = await startRelayUnderTest("http://127.0.0.1:9/v1");
+    const input = terminal();
+    const printed: string[] = [];
+    const extras = startExtras({ ...loopbackConfig(), mdns: false }, damaged.relay, (line) => printed.push(line), {
+      stop: () => undefined,
+      input,
+    });
+    try {
+      input.write("p");
+      await settle();
+      expect(damaged.relay.security.pairing.isOpen()).toBe(true);
+      expect(printed.join("\n")).not.toContain("damaged");
+
+      writeFileSync(join(damaged.home, "devices.json"), '{"devices":[{"name":');
+      const before = printed.length;
+      input.write("p");
+      await settle();
+      const said = printed.slice(before).join("\n");
+      expect(said).toContain("is damaged");
+      expect(said).toContain("passerelle devices --reset");
+      expect(said).not.toMatch(/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
+    } finally {
+      await extras.stop();
+      await damaged.relay.stop(100);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, posix, resolve, win32 } from "node:path";
 import { ownerOnlyAclCommands, windowsUser, type CommandLine } from "../setup/windows.js";
@@ -79,12 +79,4 @@ export function moveRoamingHome(
   const user = windowsUser(env);
   if (user) ownerOnlyAclCommands(to, user).every(run);
   return `Moved the relay's folder from ${from} to ${to} (local to this PC: %APPDATA% roams to servers on school networks).`;
-}
-
-/** Writes a file readable by its owner only, replacing any previous one in one step (write, then rename). */
-export function writePrivateFile(path: string, data: string): void {
-  ensureHome(dirname(path));
-  const temporary = join(dirname(path), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(temporary, data, { mode: 0o600 });
-  renameSync(temporary, path);
 }

@@ -31,13 +31,9 @@ export interface RelaySecurity {
 
 export type PairingEvent = { type: "opened"; code: string; expiresAt: Date } | { type: "paired"; name: string };
 
-/** The access check for `/v1/*`: the prepared one, or, for an app built alone, the devices paired in `home`. */
-export function deviceCheck(home: string, security?: RelaySecurity) {
-  return requireDevice(
-    security?.devices ?? new DeviceRegistry(join(home, DEVICES_FILE)),
-    security?.throttle ?? createFailureThrottle(),
-    (socket) => security?.trustConnection?.(socket),
-  );
+/** The access check for `/v1/*`, against the relay's paired devices and failure budget. */
+export function deviceCheck(security: RelaySecurity) {
+  return requireDevice(security.devices, security.throttle, (socket) => security.trustConnection?.(socket));
 }
 
 export interface SecurityOptions {
