@@ -15,7 +15,6 @@ export const RELAY_ERROR_CODES = [
   "too_many_failures",
   "device_registry_damaged",
   // Pairing
-  "pairing_closed",
   "pairing_code_wrong",
   "control_refused",
   "body_too_large",

@@ -73,7 +73,7 @@ export class CertificateMismatchError extends Error {
   }
 }
 
-/** The relay refused pairing. `code` is the relay's error code (`pairing_code_wrong`, `pairing_closed`…). */
+/** The relay refused pairing. `code` is the relay's error code (`pairing_code_wrong`, `too_many_failures`…). */
 export class PairingRefusedError extends Error {
   constructor(
     readonly code: string,

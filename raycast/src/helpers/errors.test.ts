@@ -220,9 +220,6 @@ describe("describeFailure", () => {
     expect(describeFailure(new PairingRefusedError("pairing_code_wrong", "relay says")).title).toBe(
       "Code not accepted",
     );
-    expect(describeFailure(new PairingRefusedError("pairing_closed", "relay says")).title).toBe(
-      "Pairing not open on the relay",
-    );
     expect(describeFailure(new PairingRefusedError("too_many_failures", "relay says", 42)).message).toContain("42 s");
   });
 

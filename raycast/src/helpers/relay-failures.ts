@@ -48,11 +48,6 @@ export const RELAY_FAILURES: Readonly<Record<string, FailureWording>> = {
     message:
       "The relay found its list of paired devices damaged and waits for a choice on the PC: follow what the relay's window says (restore or reset). After a reset, pair again with Connect to Relay.",
   },
-  pairing_closed: {
-    title: "Pairing not open on the relay",
-    message:
-      "No pairing code is waiting on the relay (it was used, expired, or too many wrong codes were typed). On the PC, press p in the relay's window or run `npx passerelle pair`, then type the new code.",
-  },
   pairing_code_wrong: {
     title: "Code not accepted",
     message:
