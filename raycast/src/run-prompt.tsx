@@ -5,10 +5,13 @@ import { TransformResult } from "./components/transform-result";
 import { findPrompt } from "./helpers/prompt-list";
 import { inputSourceFor, placeholdersIn, type Prompt } from "./helpers/prompts";
 import { usePrompts } from "./hooks/use-prompts";
+import { useRelayWarmUp } from "./hooks/use-relay-warm-up";
 import { useState } from "react";
 
 /** Run Prompt: runs one prompt by name (what Quicklinks call), then shows, copies or pastes its result. */
 export default function Command(props: LaunchProps<{ arguments: Arguments.RunPrompt }>) {
+  // Opens the connection while the prompt and its text are found (a request made meanwhile waits to ride it).
+  useRelayWarmUp();
   const { prompts, isLoading } = usePrompts();
   const name = props.arguments.prompt ?? "";
   const prompt = isLoading ? undefined : findPrompt(prompts, name);

@@ -12,6 +12,10 @@ interface KeptClient {
   client: OpenAI;
   transport: RelayTransport;
   apiKey: string;
+  /** A warm-up in flight on this transport (see {@link openRelayConnection}). */
+  opening?: Promise<void>;
+  /** The client made a request: its connection is open or opening already. */
+  requested?: boolean;
 }
 
 const kept = new Map<string, KeptClient>();
@@ -28,17 +32,48 @@ function relayKey(connection: RelayConnection): string {
   ]);
 }
 
-/** The command's client for this relay: made on first use, then the same one (and its open connection) each time. */
-export function relayClient(connection: RelayConnection, apiKey: string): OpenAI {
+function keptFor(connection: RelayConnection, apiKey: string): KeptClient {
   const key = relayKey(connection);
   const found = kept.get(key);
-  if (found && found.apiKey === apiKey) return found.client;
+  if (found && found.apiKey === apiKey) return found;
   // The key changed in the preferences: the old client goes, with its connections.
   if (found) void found.transport.close();
   const transport = createRelayTransport(connection);
-  const client = clientOver(transport, apiKey);
-  kept.set(key, { client, transport, apiKey });
-  return client;
+  const entry = { transport, apiKey } as KeptClient;
+  // A request made while a warm-up is opening the connection waits for it (bounded by the warm-up's own timeout),
+  // so that it rides that connection instead of opening a second one beside it.
+  const fetch: RelayTransport["fetch"] = async (input, init) => {
+    entry.requested = true;
+    if (entry.opening) await entry.opening;
+    return transport.fetch(input, init);
+  };
+  entry.client = clientOver({ ...transport, fetch }, apiKey);
+  kept.set(key, entry);
+  return entry;
+}
+
+/** The command's client for this relay: made on first use, then the same one (and its open connection) each time. */
+export function relayClient(connection: RelayConnection, apiKey: string): OpenAI {
+  return keptFor(connection, apiKey).client;
+}
+
+/**
+ * Runs `open` on the pinned transport under the command's client for this relay (the same connection pool), for a
+ * warm-up. The client's requests made meanwhile wait until it settles; once the client has made a request, there is
+ * nothing to warm and `open` is not run (it would race that request for a second connection). Never rejects.
+ */
+export function openRelayConnection(
+  connection: RelayConnection,
+  apiKey: string,
+  open: (transport: RelayTransport) => Promise<void>,
+): Promise<void> {
+  const entry = keptFor(connection, apiKey);
+  if (entry.requested || entry.opening) return entry.opening ?? Promise.resolve();
+  const opening = open(entry.transport).catch(() => undefined);
+  entry.opening = opening;
+  return opening.finally(() => {
+    if (entry.opening === opening) entry.opening = undefined;
+  });
 }
 
 /** How many relay clients the command holds (tests). */

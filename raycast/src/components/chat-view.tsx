@@ -6,6 +6,7 @@ import { formatDuration, formatUsage } from "../helpers/format";
 import { chooseModel } from "../helpers/models";
 import { ASSISTANT_SYSTEM_PROMPT } from "../helpers/prompts";
 import { newRequestId, useAnswer, type AnswerRequest } from "../hooks/use-answer";
+import { useRelayWarmUp } from "../hooks/use-relay-warm-up";
 import { StopAnswerAction } from "./stop-answer-action";
 
 /**
@@ -23,6 +24,8 @@ export function ChatView(props: { initialMessages?: ChatMessage[]; model?: strin
   const [request, setRequest] = useState<AnswerRequest>();
   const [draft, setDraft] = useState("");
   const answer = useAnswer(request);
+  // The connection opens while the first question is typed.
+  useRelayWarmUp();
 
   // When an answer is complete (or stopped), it becomes part of the conversation.
   useEffect(() => {

@@ -1,11 +1,14 @@
 import { Action, ActionPanel, Icon, List, open } from "@raycast/api";
 import { ACCESSIBILITY_SETTINGS_URL } from "../helpers/selection";
+import { useRelayWarmUp } from "../hooks/use-relay-warm-up";
 import { useTransformInput } from "../hooks/use-transform-input";
 import { PromptPicker } from "./prompt-picker";
 import type { TransformInput } from "./transform-result";
 
 /** Transform Selected Text / Transform Clipboard: get the text, then pick a prompt. */
 export function TransformCommand(props: { source: "selection" | "clipboard" }) {
+  // The connection opens while the text is read and a prompt picked.
+  useRelayWarmUp();
   return <WithInput source={props.source} render={(input) => <PromptPicker input={input} />} />;
 }
 
