@@ -9,23 +9,16 @@ export const TOKEN_HEADER = "x-passerelle-token";
 const HOW_TO_PAIR =
   "This relay answers paired devices only. On a Mac, pair with the Connect to Relay command in Raycast; for a script, run `passerelle pair --cli NAME` on the relay's PC and send the token it prints in the X-Passerelle-Token header.";
 
-/** Where the caller's device token is: its own header, or the combined key `Bearer psr_<token>.<OpenAI key>`. */
-export function readDeviceToken(headers: Record<string, string | string[] | undefined>): {
-  token: string | undefined;
-  /** The OpenAI key alone, when the token came combined with it in `Authorization`. */
-  apiKey?: string;
-} {
+/** The caller's device token: its own header, or the front of the combined key `Bearer psr_<token>.<OpenAI key>`. */
+export function readDeviceToken(headers: Record<string, string | string[] | undefined>): string | undefined {
   const header = headers[TOKEN_HEADER];
-  if (typeof header === "string") return { token: header };
-  if (Array.isArray(header)) return { token: undefined };
+  if (typeof header === "string") return header;
+  if (Array.isArray(header)) return undefined;
   const authorization = headers.authorization;
-  if (typeof authorization === "string" && authorization.startsWith(`Bearer ${TOKEN_PREFIX}`)) {
-    const combined = authorization.slice("Bearer ".length);
-    const dot = combined.indexOf(".");
-    if (dot === -1) return { token: combined, apiKey: "" };
-    return { token: combined.slice(0, dot), apiKey: combined.slice(dot + 1) };
-  }
-  return { token: undefined };
+  if (typeof authorization !== "string" || !authorization.startsWith(`Bearer ${TOKEN_PREFIX}`)) return undefined;
+  const combined = authorization.slice("Bearer ".length);
+  const dot = combined.indexOf(".");
+  return dot === -1 ? combined : combined.slice(0, dot);
 }
 
 /** How long a failing caller waits for its answer while the global failure budget is spent: guessing slows to a crawl. */
@@ -51,7 +44,7 @@ export function requireDevice(
   trust?: (socket: Context["socket"]) => void,
 ) {
   return async function deviceAuth(ctx: Context, next: Next): Promise<void> {
-    const { token } = readDeviceToken(ctx.req.headers);
+    const token = readDeviceToken(ctx.req.headers);
     const device = token && token.length <= MAX_TOKEN_LENGTH ? devices.find(tokenDigest(token)) : undefined;
     if (device) {
       // The token never goes on to the upstream, whichever header carried it; only the OpenAI key does.
