@@ -37,7 +37,7 @@ export async function relocatePairedRelay(
 ): Promise<PairedConnection | undefined> {
   if (!paired.relayId) return undefined;
   const { timeoutMs = 4_000, lookup } = options;
-  return relocateRelay({ ...paired, relayId: paired.relayId }, lookup ? { timeoutMs, lookup } : { timeoutMs });
+  return relocateRelay({ ...paired, relayId: paired.relayId }, { timeoutMs, lookup });
 }
 
 /**

@@ -21,7 +21,7 @@ import {
 } from "../api/errors";
 import { RELAY_FAILURES } from "./relay-failures";
 
-export { RELAY_FAILURES, type FailureWording } from "./relay-failures";
+export { RELAY_FAILURES } from "./relay-failures";
 
 /** Where a failure is fixed: the extension's preferences (key, model), or pairing (Connect to Relay). */
 export type FailureFix = "preferences" | "connect-to-relay";
