@@ -13,6 +13,9 @@ type Interfaces = NodeJS.Dict<NetworkInterfaceInfo[]>;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
+/** Whether a listen host (or a relay's runtime host) is loopback only: nobody else can reach it. */
+export const isLoopbackHost = (host: string): boolean => LOOPBACK.test(host);
+
 /**
  * Adapters another machine on the Wi-Fi cannot reach this PC through: virtual switches (WSL, Hyper-V,
  * Docker, VMware, VirtualBox), VPN tunnels and Bluetooth PAN. Matched on the name Windows, macOS or

@@ -1,5 +1,6 @@
 import { addressForScripts, hostPort } from "./addresses.js";
-import { isAlive, openPairing, pairingInstructions } from "./commands/pair.js";
+import { openPairing, pairingInstructions } from "./commands/pair.js";
+import { isAlive } from "./security/state-file.js";
 import { readIdentity } from "./security/identity.js";
 import { readRuntimeInfo } from "./security/relay-security.js";
 

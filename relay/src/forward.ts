@@ -41,8 +41,6 @@ export interface UpstreamConnection {
   keepAliveMs: number;
   /** Keep one connection opened ahead (see standby.ts), for a quick first token after a silence. */
   standby: boolean;
-  /** A connection opened ahead is replaced after this long (4 min by default). */
-  standbyMaxAgeMs?: number;
   /** Connections are opened ahead for this long after the last request or caller (1 h by default). */
   warmForMs?: number;
 }
@@ -164,7 +162,8 @@ export function createForwarder(
     connection.standby &&
     createStandbyConnector(upstream, {
       connectMs: timeouts.connectMs,
-      maxAgeMs: connection.standbyMaxAgeMs ?? 4 * 60_000,
+      // Replaced before the upstream drops it (standby.ts).
+      maxAgeMs: 4 * 60_000,
       warmForMs: connection.warmForMs ?? 60 * 60_000,
     });
   const pool = new Pool(upstream.origin, {

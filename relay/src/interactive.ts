@@ -1,5 +1,5 @@
 import { networkInterfaces } from "node:os";
-import { defaultRouteAddress, hostPort, lanAddresses, reachableAddresses } from "./addresses.js";
+import { defaultRouteAddress, hostPort, isLoopbackHost, lanAddresses, reachableAddresses } from "./addresses.js";
 import { pairingInstructions } from "./commands/pair.js";
 import { setUpFirewall, type SetupEnvironment } from "./commands/setup.js";
 import type { RelayConfig } from "./config.js";
@@ -111,7 +111,7 @@ export function startExtras(
     });
   };
   // Nobody else can reach a relay that listens on loopback: nothing to announce.
-  const mdns = config.mdns && !(config.host && isLoopback(config.host));
+  const mdns = config.mdns && !(config.host && isLoopbackHost(config.host));
   const announceNow = () =>
     void announce().catch((error: Error) =>
       print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
@@ -150,7 +150,7 @@ export function startExtras(
 
   // On Windows, a relay the firewall blocks looks like a relay that is not there: say so, and offer the fix.
   const firewall = options.firewall;
-  if (firewall && firewall.platform === "win32" && !(config.host && isLoopback(config.host))) {
+  if (firewall && firewall.platform === "win32" && !(config.host && isLoopbackHost(config.host))) {
     void firewall.run(firewallRuleCheckCommand(relay.port)).then((present) => {
       if (present || stopped) return;
       firewallOffered = true;
@@ -174,5 +174,3 @@ export function startExtras(
     },
   };
 }
-
-const isLoopback = (host: string) => /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host);

@@ -9,6 +9,7 @@ import { CONTROL_HEADER } from "../security/pairing-routes.js";
 import { readRuntimeInfo, type RuntimeInfo } from "../security/relay-security.js";
 import { damageNotice } from "../security/devices.js";
 import { addCliDevice, registryIn } from "../security/registry-commands.js";
+import { isAlive } from "../security/state-file.js";
 import { registryCommandFailure } from "./devices.js";
 import type { Command, CommandIO } from "./io.js";
 
@@ -63,16 +64,6 @@ On the Mac, open Raycast, run "Connect to Relay", choose this relay (or type its
 The code works once, for about ${minutes} minute${minutes > 1 ? "s" : ""} (until ${expiresAt.toTimeString().slice(0, 8)}); a mistyped code can be typed again (${maxTries} wrong tries void it).
 Its first 20 characters identify this relay's certificate: the Mac checks them before sending anything.
 `;
-}
-
-/** Whether the process `pid` exists (EPERM: it does, as another user's). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /** Asks the running relay, over loopback and pinned to its own certificate, to open a pairing session. */
