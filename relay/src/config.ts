@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./local-models.js";
-import { relayHome } from "./security/home.js";
+import { invocationDirectory, relayHome } from "./security/home.js";
 
 /** Everything the relay can be told at start. */
 export interface RelayConfig {
@@ -260,11 +260,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
       standby: flags["no-standby"] !== true && env.PASSERELLE_STANDBY !== "0",
     },
   };
-}
-
-/** The folder the person ran the command from: npm's INIT_CWD under `npm start`, else the current one. */
-export function invocationDirectory(env: NodeJS.ProcessEnv): string {
-  return env.INIT_CWD || process.cwd();
 }
 
 /** Reads the models file given by flag or environment (which must exist), else the default one if present. */

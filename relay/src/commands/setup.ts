@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { invocationDirectory } from "../security/home.js";
 import { selfInvocation } from "../setup/self.js";
 import {
   autostartCommand,
@@ -54,7 +55,7 @@ export function processSetupEnvironment(env: NodeJS.ProcessEnv, port: number): S
     run: runWindows,
     elevated: () => runWindows({ file: "net", args: ["session"] }),
     env,
-    cwd: env.INIT_CWD || process.cwd(),
+    cwd: invocationDirectory(env),
     writeFile: (path, data) => writeFileSync(path, data),
     removeFile: (path) => rmSync(path, { force: true }),
     tempDir: tmpdir(),

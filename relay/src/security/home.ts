@@ -4,6 +4,11 @@ import { homedir } from "node:os";
 import { dirname, join, posix, resolve, win32 } from "node:path";
 import { ownerOnlyAclCommands, windowsUser, type CommandLine } from "../setup/windows.js";
 
+/** The folder the person ran the command from: npm's INIT_CWD under `npm start`, else the current one. */
+export function invocationDirectory(env: NodeJS.ProcessEnv): string {
+  return env.INIT_CWD || process.cwd();
+}
+
 /**
  * The relay's own folder, where its identity and paired devices live: `PASSERELLE_HOME` when set,
  * else `%LOCALAPPDATA%\Passerelle` (Windows: unlike `%APPDATA%`, it never roams to a school's server), `~/Library/Application Support/Passerelle` (macOS),
@@ -15,7 +20,7 @@ export function relayHome(
   home: string = homedir(),
 ): string {
   // A relative folder means from where the command was typed (npm start runs in relay/; INIT_CWD is the origin).
-  if (env.PASSERELLE_HOME) return resolve(env.INIT_CWD || process.cwd(), env.PASSERELLE_HOME);
+  if (env.PASSERELLE_HOME) return resolve(invocationDirectory(env), env.PASSERELLE_HOME);
   if (platform === "win32") return win32.join(env.LOCALAPPDATA || win32.join(home, "AppData", "Local"), "Passerelle");
   if (platform === "darwin") return posix.join(home, "Library", "Application Support", "Passerelle");
   return posix.join(env.XDG_CONFIG_HOME || posix.join(home, ".config"), "passerelle");
