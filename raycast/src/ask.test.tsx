@@ -6,13 +6,13 @@ import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, metadata, renderCommand, runAction, waitUntilLoaded } from "../test/render";
-import { PAIRED_RELAY_KEY } from "./api/connection";
+import { PAIRED_RELAY_KEY } from "./relay/connection";
 import Ask from "./ask";
 
 // The mDNS lookup by id, faked: the tests say where (or whether) the relay is found again.
 const discovery = vi.hoisted(() => ({ relocateRelay: vi.fn() }));
-vi.mock("./api/discovery", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("./api/discovery")>()),
+vi.mock("./relay/discovery", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./relay/discovery")>()),
   relocateRelay: discovery.relocateRelay,
 }));
 

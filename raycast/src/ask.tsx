@@ -1,8 +1,8 @@
 import { getPreferenceValues, type LaunchProps } from "@raycast/api";
 import { useState } from "react";
 import { AnswerView } from "./components/answer-view";
-import { chooseModel } from "./helpers/models";
-import { questionMessages } from "./helpers/prompts";
+import { chooseModel } from "./openai/model-traits";
+import { questionMessages } from "./prompts/prompt";
 import { newRequestId, type AnswerRequest } from "./hooks/use-answer";
 
 /** Ask: one question, the answer streamed as markdown. */

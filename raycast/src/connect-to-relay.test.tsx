@@ -3,10 +3,10 @@ import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, visible } from "../test/render";
-import { PAIRED_RELAY_KEY } from "./api/connection";
-import type { DiscoveredRelay } from "./api/discovery";
+import { PAIRED_RELAY_KEY } from "./relay/connection";
+import type { DiscoveredRelay } from "./relay/discovery";
 import ConnectToRelay from "./connect-to-relay";
-import { PIN_CHARS } from "./helpers/pairing-code";
+import { PIN_CHARS } from "./relay/pairing-code";
 
 // The code of the relay found below (its id is the code's start), with a PIN as long as the format says.
 const CODE = ("008J4CT4ANK7F24SNAXW" + "VTPVQRST".slice(0, PIN_CHARS)).match(/.{4}/g)!.join("-");
@@ -18,7 +18,7 @@ const found: DiscoveredRelay = {
 };
 
 const discovery = vi.hoisted(() => ({ findRelayById: vi.fn() }));
-vi.mock("./api/discovery", () => ({
+vi.mock("./relay/discovery", () => ({
   browseRelays: (onChange: (relays: DiscoveredRelay[]) => void) => {
     onChange([found]);
     return () => undefined;
@@ -27,8 +27,8 @@ vi.mock("./api/discovery", () => ({
 }));
 
 const pairing = vi.hoisted(() => ({ pairWithRelay: vi.fn() }));
-vi.mock("./api/pairing", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("./api/pairing")>()),
+vi.mock("./relay/pairing", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./relay/pairing")>()),
   pairWithRelay: pairing.pairWithRelay,
 }));
 
@@ -79,7 +79,7 @@ describe("Connect to Relay", () => {
   });
 
   it("says so, and stores nothing, when the relay's certificate is not the one of the code", async () => {
-    const { CertificateMismatchError } = await import("./api/pairing");
+    const { CertificateMismatchError } = await import("./relay/pairing");
     pairing.pairWithRelay.mockRejectedValue(new CertificateMismatchError());
     renderCommand(<ConnectToRelay />);
     await runAction("Type the Code");
@@ -103,7 +103,7 @@ describe("Connect to Relay", () => {
   });
 
   it("words the relay's refusal by its code, with the wait it asks for", async () => {
-    const { PairingRefusedError } = await import("./api/errors");
+    const { PairingRefusedError } = await import("./failures/errors");
     pairing.pairWithRelay.mockRejectedValueOnce(new PairingRefusedError("pairing_code_wrong", "relay's words"));
     pairing.pairWithRelay.mockRejectedValueOnce(new PairingRefusedError("too_many_failures", "relay's words", 30));
     renderCommand(<ConnectToRelay />);

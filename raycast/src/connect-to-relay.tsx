@@ -1,12 +1,12 @@
 import { Action, ActionPanel, Form, Icon, List, popToRoot, showToast, Toast, useNavigation } from "@raycast/api";
 import { hostname } from "node:os";
 import { useEffect, useState } from "react";
-import { savePairedRelay } from "./api/connection";
-import { browseRelays, findRelayById, type DiscoveredRelay } from "./api/discovery";
-import { PairingCodeError, RelayNotFoundError } from "./api/errors";
-import { pairWithRelay } from "./api/pairing";
-import { showFailure } from "./helpers/failure-toast";
-import { FINGERPRINT_CHARS, parsePairingCode, PIN_CHARS, RELAY_ID_CHARS } from "./helpers/pairing-code";
+import { savePairedRelay } from "./relay/connection";
+import { browseRelays, findRelayById, type DiscoveredRelay } from "./relay/discovery";
+import { PairingCodeError, RelayNotFoundError } from "./failures/errors";
+import { pairWithRelay } from "./relay/pairing";
+import { showFailure } from "./failures/toast";
+import { FINGERPRINT_CHARS, parsePairingCode, PIN_CHARS, RELAY_ID_CHARS } from "./relay/pairing-code";
 
 const CODE_CHARS = FINGERPRINT_CHARS + PIN_CHARS;
 const CODE_PLACEHOLDER = Array.from({ length: CODE_CHARS / 4 }, () => "XXXX").join("-");

@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
-import { PAIRED_RELAY_KEY } from "./api/connection";
+import { PAIRED_RELAY_KEY } from "./relay/connection";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, waitForDetail, waitUntilLoaded } from "../test/render";
 import Ask from "./ask";

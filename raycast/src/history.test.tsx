@@ -7,7 +7,7 @@ import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import Ask from "./ask";
-import type { HistoryEntry } from "./helpers/history-bounds";
+import type { HistoryEntry } from "./storage/history-bounds";
 import History from "./history";
 
 const server = usePairedFakeRelay();

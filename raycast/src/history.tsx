@@ -2,7 +2,7 @@ import { Detail, Icon, List } from "@raycast/api";
 import { useState } from "react";
 import { conversationMarkdown } from "./helpers/chat";
 import { formatDuration, formatUsage } from "./helpers/format";
-import { isInterrupted, searchHistory, type HistoryEntry } from "./helpers/history-bounds";
+import { isInterrupted, searchHistory, type HistoryEntry } from "./storage/history-bounds";
 import { HistoryEntryActions } from "./components/history-entry-actions";
 import { useHistory } from "./hooks/use-history";
 

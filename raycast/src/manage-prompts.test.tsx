@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/re
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction } from "../test/render";
-import type { StoredPrompts } from "./helpers/prompt-list";
+import type { StoredPrompts } from "./prompts/prompt-list";
 import ManagePrompts from "./manage-prompts";
 
 beforeEach(() => raycast.reset());

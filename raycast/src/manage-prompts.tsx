@@ -11,9 +11,9 @@ import {
   showToast,
   Toast,
 } from "@raycast/api";
-import { writePromptFile } from "./api/prompt-file";
-import { promptDeeplink } from "./api/quicklinks";
-import { showFailure } from "./helpers/failure-toast";
+import { writePromptFile } from "./storage/prompt-file";
+import { promptDeeplink } from "./prompts/quicklinks";
+import { showFailure } from "./failures/toast";
 import { ImportPromptsForm } from "./components/import-prompts-form";
 import { PromptForm } from "./components/prompt-form";
 import { promptIcon } from "./components/prompt-picker";
@@ -24,8 +24,8 @@ import {
   movePrompt,
   resetPrompt,
   restoreBuiltIns,
-} from "./helpers/prompt-list";
-import type { Prompt } from "./helpers/prompts";
+} from "./prompts/prompt-list";
+import type { Prompt } from "./prompts/prompt";
 import { usePrompts } from "./hooks/use-prompts";
 
 const RESULT_LABEL = { show: "Shows", copy: "Copies", paste: "Pastes" } as const;

@@ -6,8 +6,8 @@ import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
-import { PAIRED_RELAY_KEY } from "./api/connection";
-import { MODELS_TTL_MS } from "./api/models";
+import { PAIRED_RELAY_KEY } from "./relay/connection";
+import { MODELS_TTL_MS } from "./openai/models";
 import Ask from "./ask";
 import { ModelPicker } from "./components/model-picker";
 

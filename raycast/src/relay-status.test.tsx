@@ -6,12 +6,12 @@ import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, waitUntilLoaded } from "../test/render";
-import { PAIRED_RELAY_KEY } from "./api/connection";
+import { PAIRED_RELAY_KEY } from "./relay/connection";
 import RelayStatus from "./relay-status";
 
 const discovery = vi.hoisted(() => ({ relocateRelay: vi.fn() }));
-vi.mock("./api/discovery", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("./api/discovery")>()),
+vi.mock("./relay/discovery", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./relay/discovery")>()),
   relocateRelay: discovery.relocateRelay,
 }));
 

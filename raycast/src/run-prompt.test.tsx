@@ -5,7 +5,7 @@ import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
-import type { Prompt } from "./helpers/prompts";
+import type { Prompt } from "./prompts/prompt";
 import RunPrompt from "./run-prompt";
 
 const server = usePairedFakeRelay();

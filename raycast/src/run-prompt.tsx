@@ -2,8 +2,8 @@ import { Action, ActionPanel, Icon, launchCommand, LaunchType, List, type Launch
 import { ArgumentForm } from "./components/argument-form";
 import { WithInput } from "./components/transform-command";
 import { TransformResult } from "./components/transform-result";
-import { findPrompt } from "./helpers/prompt-list";
-import { inputSourceFor, placeholdersIn, type Prompt } from "./helpers/prompts";
+import { findPrompt } from "./prompts/prompt-list";
+import { inputSourceFor, placeholdersIn, type Prompt } from "./prompts/prompt";
 import { usePrompts } from "./hooks/use-prompts";
 import { useRelayWarmUp } from "./hooks/use-relay-warm-up";
 import { useState } from "react";

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { PAIRED_RELAY_KEY } from "../src/api/connection";
+import { PAIRED_RELAY_KEY } from "../src/relay/connection";
 import { makeSelfSignedCertificate, type TestCertificate } from "./certificates";
 import { sseAnswer } from "./fake-openai";
 import { raycast } from "./raycast-api-double";

@@ -158,7 +158,7 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<voi
     const fakePort = await listening(fake, "fake OpenAI");
 
     // Two relays on the PC: as shipped, and without the connection kept ready (to show what it saves).
-    const security = (await import(pathToFileURL(join(relayDir, "dist/security/relay-security.js")).href)) as {
+    const security = (await import(pathToFileURL(join(relayDir, "dist/auth/relay-security.js")).href)) as {
       prepareSecurity(home: string): Promise<{
         identity: { certPem: string };
         devices: { add(name: string, kind: string): { token: string } };

@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    const security = (await import(pathToFileURL(join(relayDir, "dist/security/relay-security.js")).href)) as {
+    const security = (await import(pathToFileURL(join(relayDir, "dist/auth/relay-security.js")).href)) as {
       prepareSecurity(home: string): Promise<{
         identity: { certPem: string; fingerprint256: string };
         devices: { add(name: string, kind: string): { token: string } };

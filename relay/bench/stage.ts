@@ -73,7 +73,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     rmSync(home, { recursive: true, force: true });
   };
   try {
-    const security = (await import(pathToFileURL(join(relayDir, "dist/security/relay-security.js")).href)) as {
+    const security = (await import(pathToFileURL(join(relayDir, "dist/auth/relay-security.js")).href)) as {
       prepareSecurity(home: string): Promise<{
         identity: { certPem: string };
         devices: { add(name: string, kind: string): { token: string } };

@@ -1,18 +1,20 @@
 import { once } from "node:events";
 import { isSea } from "node:sea";
-import { showRunningRelay } from "./already-running.js";
+import { showRunningRelay } from "./console/already-running.js";
 import { ConfigError, FLAGS, loadConfig } from "./config.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
 import { pairingInstructions } from "./commands/pair.js";
 import { processSetupEnvironment } from "./commands/setup.js";
-import { installCrashHandlers } from "./crash.js";
-import { currentNetworks, startBanner, startExtras, type RelayExtras } from "./interactive.js";
-import { lineLogger } from "./request-log.js";
-import { damageNotice } from "./security/devices.js";
-import { moveRoamingHome } from "./security/home.js";
-import { startRelay, type RunningRelay } from "./server.js";
-import { selfInvocation } from "./setup/self.js";
-import { createShutdown, onStopSignals } from "./shutdown.js";
+import { installCrashHandlers } from "./console/crash.js";
+import { currentNetworks } from "./console/../network/addresses.js";
+import { startBanner } from "./console/banner.js";
+import { startExtras, type RelayExtras } from "./console/extras.js";
+import { lineLogger } from "./http/request-log.js";
+import { damageNotice } from "./state/devices.js";
+import { moveRoamingHome } from "./state/home.js";
+import { startRelay, type RunningRelay } from "./http/server.js";
+import { selfInvocation } from "./commands/self-invocation.js";
+import { createShutdown, onStopSignals } from "./console/shutdown.js";
 import { version } from "./version.js";
 
 const HELP = `Passerelle relay ${version}: the OpenAI API for the Macs on this network, with the key each Mac sends.

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./local-models.js";
-import { invocationDirectory, relayHome } from "./security/home.js";
+import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./upstream/local-models.js";
+import { invocationDirectory, relayHome } from "./state/home.js";
 
 /** Everything the relay can be told at start. */
 export interface RelayConfig {

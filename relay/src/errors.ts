@@ -1,6 +1,6 @@
 /**
  * Every `code` the relay itself sends in an error body: the one list both halves share. The extension
- * words each of them (raycast/src/helpers/relay-failures.ts), and a test fails when one has no wording. To add a
+ * words each of them (raycast/src/failures/relay-wording.ts), and a test fails when one has no wording. To add a
  * failure, add its code here first; `RelayError` accepts no other.
  */
 export const RELAY_ERROR_CODES = [

@@ -9,7 +9,7 @@ import {
   hostPort,
   lanAddresses,
   reachableAddresses,
-} from "../src/addresses.js";
+} from "../src/network/addresses.js";
 
 const v4 = (address: string, netmask = "255.255.255.0", internal = false): NetworkInterfaceInfo => ({
   address,

@@ -4,8 +4,9 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SetupEnvironment } from "../src/commands/setup.js";
 import { loadConfig } from "../src/config.js";
-import { currentNetworks, startExtras } from "../src/interactive.js";
-import { display } from "../src/setup/windows.js";
+import { currentNetworks } from "../src/console/../network/addresses.js";
+import { startExtras } from "../src/console/extras.js";
+import { display } from "../src/windows/command-line.js";
 import { startRelayUnderTest, type RelayUnderTest } from "./relay-under-test.js";
 
 let relay: RelayUnderTest;

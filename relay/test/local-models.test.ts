@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { modelRouter, parseModelsConfig, type LocalServer } from "../src/local-models.js";
+import { modelRouter, parseModelsConfig, type LocalServer } from "../src/upstream/local-models.js";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "./relay-under-test.js";
 

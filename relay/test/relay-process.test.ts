@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crashLine, installCrashHandlers } from "../src/crash.js";
+import { crashLine, installCrashHandlers } from "../src/console/crash.js";
 import { startFakeUpstream, type FakeUpstream } from "./fake-upstream.js";
 import { startRelayProcess } from "./relay-process.js";
 

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { Agent } from "undici";
-import { prepareSecurity } from "../src/security/relay-security.js";
+import { prepareSecurity } from "../src/auth/relay-security.js";
 import { pinnedFetch } from "./relay-under-test.js";
 import { relayDir } from "../scripts/build-relay.ts";
 

@@ -5,9 +5,9 @@ import { connect as connectTls, type PeerCertificate } from "node:tls";
 import OpenAI from "openai";
 import { Agent, fetch as undiciFetch } from "undici";
 import { loadConfig, type RelayConfig } from "../src/config.js";
-import type { RequestLogEntry } from "../src/request-log.js";
-import type { SecurityOptions } from "../src/security/relay-security.js";
-import { startRelay, type RunningRelay } from "../src/server.js";
+import type { RequestLogEntry } from "../src/http/request-log.js";
+import type { SecurityOptions } from "../src/auth/relay-security.js";
+import { startRelay, type RunningRelay } from "../src/http/server.js";
 
 /** Node TLS options that trust the relay under test, and only it (its certificate, pinned by fingerprint). */
 export interface PinnedTls {

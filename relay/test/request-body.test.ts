@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type Server } from "node:h
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RelayError } from "../src/errors.js";
-import { takeRequestBody, type BufferBudget } from "../src/request-body.js";
+import { takeRequestBody, type BufferBudget } from "../src/upstream/request-body.js";
 
 let server: Server | undefined;
 afterEach(() => server?.close());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
-import { errorDetail, formatRequestLine, lineLogger, type RequestLogEntry } from "../src/request-log.js";
+import { errorDetail, formatRequestLine, lineLogger, type RequestLogEntry } from "../src/http/request-log.js";
 import { startRelayUnderTest } from "./relay-under-test.js";
 
 const entry = (path: string, status = 200): RequestLogEntry => ({

@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { listenForKeys } from "../src/console-keys.js";
-import { CLOSE_GRACE_MS, createShutdown, onStopSignals, type StopReason } from "../src/shutdown.js";
+import { listenForKeys } from "../src/console/keys.js";
+import { CLOSE_GRACE_MS, createShutdown, onStopSignals, type StopReason } from "../src/console/shutdown.js";
 
 /** A terminal in raw mode, as Windows' console hands keys over: bytes on stdin. */
 function terminal() {

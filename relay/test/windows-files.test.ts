@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
-import { relayHome } from "../src/security/home.js";
+import { relayHome } from "../src/state/home.js";
 
 const root = mkdtempSync(join(tmpdir(), "passerelle-files-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

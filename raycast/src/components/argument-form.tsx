@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Form, Icon } from "@raycast/api";
-import type { Prompt } from "../helpers/prompts";
+import type { Prompt } from "../prompts/prompt";
 
 /** The default a template gives its `{argument|…}`, if any. */
 export function argumentDefault(template: string): string | undefined {

@@ -1,10 +1,10 @@
 import { Action, ActionPanel, getPreferenceValues, Icon, Keyboard, List } from "@raycast/api";
 import { useEffect, useState } from "react";
-import type { ChatMessage } from "../api/completion";
+import type { ChatMessage } from "../openai/completion";
 import { chatTurns, conversationMarkdown, turnMarkdown } from "../helpers/chat";
 import { formatDuration, formatUsage } from "../helpers/format";
-import { chooseModel } from "../helpers/models";
-import { ASSISTANT_SYSTEM_PROMPT } from "../helpers/prompts";
+import { chooseModel } from "../openai/model-traits";
+import { ASSISTANT_SYSTEM_PROMPT } from "../prompts/prompt";
 import { newRequestId, useAnswer, type AnswerRequest } from "../hooks/use-answer";
 import { useRelayWarmUp } from "../hooks/use-relay-warm-up";
 import { StopAnswerAction } from "./stop-answer-action";

@@ -1,5 +1,5 @@
 import { Action, Icon } from "@raycast/api";
-import type { ChatMessage } from "../api/completion";
+import type { ChatMessage } from "../openai/completion";
 import { ChatView } from "./chat-view";
 
 /** "Continue in Chat" (⌘J): a chat that starts with these messages and the answer to them. */

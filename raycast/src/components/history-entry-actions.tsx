@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Alert, confirmAlert, Icon, Keyboard } from "@raycast/api";
-import { isInterrupted, type HistoryEntry } from "../helpers/history-bounds";
+import { isInterrupted, type HistoryEntry } from "../storage/history-bounds";
 import { AnswerView } from "./answer-view";
 import { ContinueInChatAction } from "./continue-in-chat-action";
 

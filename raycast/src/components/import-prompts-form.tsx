@@ -1,7 +1,7 @@
 import { Action, ActionPanel, Form, Icon, showToast, Toast, useNavigation } from "@raycast/api";
-import { readPromptFile } from "../api/prompt-file";
-import type { Prompt } from "../helpers/prompts";
-import { showFailure } from "../helpers/failure-toast";
+import { readPromptFile } from "../storage/prompt-file";
+import type { Prompt } from "../prompts/prompt";
+import { showFailure } from "../failures/toast";
 
 /** Picks a JSON file written by Export Prompts and adds its prompts. */
 export function ImportPromptsForm(props: { onImport: (prompts: Prompt[]) => Promise<void> }) {

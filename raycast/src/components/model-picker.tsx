@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Icon, List, useNavigation } from "@raycast/api";
 import { useState } from "react";
-import { describeFailure } from "../helpers/errors";
+import { describeFailure } from "../failures/describe";
 import { useModels } from "../hooks/use-models";
 import { ConnectToRelayAction } from "./connect-to-relay-action";
 

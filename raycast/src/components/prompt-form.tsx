@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Form, Icon, useNavigation } from "@raycast/api";
 import { useState } from "react";
-import type { Prompt, ResultAction } from "../helpers/prompts";
+import type { Prompt, ResultAction } from "../prompts/prompt";
 
 const ICONS = [
   "Stars",

@@ -1,7 +1,7 @@
 import { Action, ActionPanel, confirmAlert, Icon, List, useNavigation, type Image } from "@raycast/api";
-import { promptDeeplink } from "../api/quicklinks";
+import { promptDeeplink } from "../prompts/quicklinks";
 import { formatSize } from "../helpers/format";
-import { placeholdersIn, type Prompt } from "../helpers/prompts";
+import { placeholdersIn, type Prompt } from "../prompts/prompt";
 import { isLongInput } from "../helpers/selection";
 import { usePrompts } from "../hooks/use-prompts";
 import { ArgumentForm } from "./argument-form";

@@ -1,7 +1,7 @@
 import { Action, Clipboard, closeMainWindow, getPreferenceValues, Icon, showHUD, useNavigation } from "@raycast/api";
 import { useState } from "react";
-import { chooseModel } from "../helpers/models";
-import { promptMessages, type Prompt } from "../helpers/prompts";
+import { chooseModel } from "../openai/model-traits";
+import { promptMessages, type Prompt } from "../prompts/prompt";
 import { newRequestId, type AnswerOptions, type AnswerRequest } from "../hooks/use-answer";
 import { AnswerView } from "./answer-view";
 import { DiffView } from "./diff-view";

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../api/completion";
+import type { ChatMessage } from "../openai/completion";
 
 /** One exchange of a chat: the question and its answer (empty while it streams). */
 export interface ChatTurn {

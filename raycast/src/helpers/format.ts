@@ -1,4 +1,4 @@
-import type { TokenUsage } from "../api/completion";
+import type { TokenUsage } from "../openai/completion";
 
 /** `1,234 in · 56 out` */
 export function formatUsage(usage: TokenUsage | undefined): string | undefined {

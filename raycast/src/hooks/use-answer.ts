@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { streamCompletion, type ChatMessage, type TokenUsage } from "../api/completion";
-import { getApiKey, getRelayConnection, withPairedRelay } from "../api/connection";
-import { putHistoryEntry, saveHistoryEntry } from "../api/history";
-import { relayClient } from "../api/relay-clients";
-import { showFailure } from "../helpers/failure-toast";
-import { isCancellation, type FailureDescription } from "../helpers/errors";
-import type { HistoryEntry } from "../helpers/history-bounds";
+import { streamCompletion, type ChatMessage, type TokenUsage } from "../openai/completion";
+import { getApiKey, getRelayConnection, withPairedRelay } from "../relay/connection";
+import { putHistoryEntry, saveHistoryEntry } from "../storage/history";
+import { relayClient } from "../relay/clients";
+import { showFailure } from "../failures/toast";
+import { isCancellation, type FailureDescription } from "../failures/describe";
+import type { HistoryEntry } from "../storage/history-bounds";
 import { createThrottledText } from "../helpers/throttled-text";
 import { useRelayClients } from "./use-relay-clients";
 

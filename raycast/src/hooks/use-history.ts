@@ -1,8 +1,8 @@
 import { usePromise } from "@raycast/utils";
 import { useCallback } from "react";
-import { clearHistory, deleteHistoryEntry, loadHistory } from "../api/history";
-import { showFailure } from "../helpers/failure-toast";
-import type { HistoryEntry } from "../helpers/history-bounds";
+import { clearHistory, deleteHistoryEntry, loadHistory } from "../storage/history";
+import { showFailure } from "../failures/toast";
+import type { HistoryEntry } from "../storage/history-bounds";
 
 async function newestFirst(): Promise<HistoryEntry[]> {
   return (await loadHistory()).sort((a, b) => b.createdAt - a.createdAt);

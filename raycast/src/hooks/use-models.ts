@@ -1,7 +1,7 @@
 import { usePromise } from "@raycast/utils";
 import { useRef } from "react";
-import { loadModels } from "../api/models";
-import { isCancellation } from "../helpers/errors";
+import { loadModels } from "../openai/models";
+import { isCancellation } from "../failures/describe";
 import { useRelayClients } from "./use-relay-clients";
 
 /** The relay's model list (cached for an hour); the view words a failure itself, so no toast here. */

@@ -1,8 +1,8 @@
 import { usePromise } from "@raycast/utils";
 import { useCallback } from "react";
-import { loadPrompts, savePrompts } from "../api/prompt-store";
-import { showFailure } from "../helpers/failure-toast";
-import type { Prompt } from "../helpers/prompts";
+import { loadPrompts, savePrompts } from "../storage/prompts";
+import { showFailure } from "../failures/toast";
+import type { Prompt } from "../prompts/prompt";
 
 /** The user's prompts, and a way to save a changed list. */
 export function usePrompts() {

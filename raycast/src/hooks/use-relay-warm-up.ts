@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { warmUpRelay } from "../api/warm-up";
+import { warmUpRelay } from "../relay/warm-up";
 import { useRelayClients } from "./use-relay-clients";
 
 /**

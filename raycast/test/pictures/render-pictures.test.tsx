@@ -20,7 +20,7 @@ import Chat from "../../src/chat";
 import History from "../../src/history";
 import RelayStatus from "../../src/relay-status";
 import TransformSelectedText from "../../src/transform-selected-text";
-import { PAIRED_RELAY_KEY } from "../../src/api/connection";
+import { PAIRED_RELAY_KEY } from "../../src/relay/connection";
 import { makeSelfSignedCertificate } from "../certificates";
 import { chunkEvent, usageEvent } from "../fake-openai";
 import { FakeOpenAIServer } from "../fake-openai-server";

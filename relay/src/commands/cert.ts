@@ -1,5 +1,5 @@
-import { relayHome } from "../security/home.js";
-import { loadOrCreateIdentity } from "../security/identity.js";
+import { relayHome } from "../state/home.js";
+import { loadOrCreateIdentity } from "../state/identity.js";
 import type { Command } from "./io.js";
 
 /** `passerelle cert`: the relay's certificate (PEM), its fingerprint and id; `--path` prints only the file's path. */

@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { damageNotice, RegistryDamagedError } from "../security/devices.js";
-import { relayHome } from "../security/home.js";
-import { registryIn, revokeDevice } from "../security/registry-commands.js";
-import { DEVICES_FILE } from "../security/relay-security.js";
-import { StateLockTimeout } from "../security/state-file.js";
+import { damageNotice, RegistryDamagedError } from "../state/devices.js";
+import { relayHome } from "../state/home.js";
+import { registryIn, revokeDevice } from "./registry-commands.js";
+import { DEVICES_FILE } from "../state/devices.js";
+import { StateLockTimeout } from "../state/state-file.js";
 import type { Command } from "./io.js";
 
 /** What a registry command says when it cannot do its work: what happened and what to do next. */

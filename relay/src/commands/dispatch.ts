@@ -1,4 +1,4 @@
-import { moveRoamingHome } from "../security/home.js";
+import { moveRoamingHome } from "../state/home.js";
 import { processIO, type Command, type CommandIO } from "./io.js";
 
 const COMMANDS: Record<string, () => Promise<Command>> = {

@@ -3,23 +3,19 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { invocationDirectory } from "../security/home.js";
-import { selfInvocation } from "../setup/self.js";
+import { invocationDirectory } from "../state/home.js";
+import { selfInvocation } from "./self-invocation.js";
 import {
   autostartCommand,
-  display,
-  elevateCommand,
   encodeTaskXml,
-  firewallCommands,
-  firewallRuleCheckCommand,
   logonTaskXml,
   removeAutostartCommand,
   startupFolderScript,
   startupScriptPath,
-  windowsUser,
-  type CommandLine,
-  type SetupTarget,
-} from "../setup/windows.js";
+} from "../windows/schtasks.js";
+import { display, windowsUser, type CommandLine } from "../windows/command-line.js";
+import { elevateCommand } from "../windows/elevation.js";
+import { firewallCommands, firewallRuleCheckCommand, type SetupTarget } from "../windows/netsh.js";
 import type { Command, CommandIO } from "./io.js";
 
 /** Runs a Windows command; false when it failed (its output is not shown: it may be long and localised). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { startBanner } from "../../src/interactive.js";
+import { startBanner } from "../../src/console/banner.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
 
 let relay: RelayUnderTest;

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSubcommand } from "../../src/commands/dispatch.js";
 import type { CommandIO } from "../../src/commands/io.js";
-import { tokenDigest } from "../../src/security/devices.js";
-import { DEVICES_FILE } from "../../src/security/relay-security.js";
+import { tokenDigest } from "../../src/state/devices.js";
+import { DEVICES_FILE } from "../../src/state/devices.js";
 
 import { useRelayWithFakeUpstream } from "../fixture.js";
 

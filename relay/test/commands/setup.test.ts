@@ -1,18 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { CommandIO } from "../../src/commands/io.js";
 import { runSetup, type SetupEnvironment } from "../../src/commands/setup.js";
-import { selfInvocation } from "../../src/setup/self.js";
+import { selfInvocation } from "../../src/commands/self-invocation.js";
+import { display, quoteWindows } from "../../src/windows/command-line.js";
+import { elevateCommand } from "../../src/windows/elevation.js";
 import {
-  display,
-  elevateCommand,
   encodeTaskXml,
-  firewallCommands,
   logonTaskXml,
-  ownerOnlyAclCommands,
-  quoteWindows,
   removeAutostartCommand,
   startupFolderScript,
-} from "../../src/setup/windows.js";
+} from "../../src/windows/schtasks.js";
+import { firewallCommands } from "../../src/windows/netsh.js";
+import { ownerOnlyAclCommands } from "../../src/windows/icacls.js";
 
 const node = "C:\\Program Files\\nodejs\\node.exe";
 const script = "C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js";

@@ -1,5 +1,5 @@
 // Child process for discovery.test.ts: announces a relay with the relay's own mdns.ts until killed.
-// Usage: node --experimental-strip-types advertise.mjs <path of relay/src/mdns.ts> <relay id> <port> [networks as JSON]
+// Usage: node --experimental-strip-types advertise.mjs <path of relay/src/network/mdns.ts> <relay id> <port> [networks as JSON]
 const [modulePath, relayId, port, networks] = process.argv.slice(2);
 const { advertiseRelay } = await import(modulePath);
 advertiseRelay({

@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * mDNS between two network namespaces joined by a veth pair (10.77.0.0/24), as two machines on
- * one Wi-Fi: the relay's announcement (relay/src/mdns.ts) in one, the extension's lookup by id
- * (raycast/src/api/discovery.ts) in the other, each in a child process of its own.
+ * one Wi-Fi: the relay's announcement (relay/src/network/mdns.ts) in one, the extension's lookup by id
+ * (raycast/src/relay/discovery.ts) in the other, each in a child process of its own.
  */
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const MDNS = here("../../src/mdns.ts");
-const DISCOVERY = here("../../../raycast/src/api/discovery.ts");
+const MDNS = here("../../src/network/mdns.ts");
+const DISCOVERY = here("../../../raycast/src/relay/discovery.ts");
 const tag = String(process.pid % 100_000);
 const A = `psr-a-${tag}`;
 const B = `psr-b-${tag}`;

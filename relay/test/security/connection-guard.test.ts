@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { guardConnections, type ConnectionGuard } from "../../src/security/connection-guard.js";
+import { guardConnections, type ConnectionGuard } from "../../src/http/connection-guard.js";
 
 let server: Server | undefined;
 afterEach(() => server?.close());

@@ -1,8 +1,8 @@
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SLOW_FAILURE_MS } from "../../src/security/device-auth.js";
-import { DeviceRegistry, tokenDigest } from "../../src/security/devices.js";
-import { DEVICES_FILE } from "../../src/security/relay-security.js";
+import { SLOW_FAILURE_MS } from "../../src/auth/device-auth.js";
+import { DeviceRegistry, tokenDigest } from "../../src/state/devices.js";
+import { DEVICES_FILE } from "../../src/state/devices.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { damageNotice, DeviceRegistry, RegistryDamagedError, tokenDigest } from "../../src/security/devices.js";
+import { damageNotice, DeviceRegistry, RegistryDamagedError, tokenDigest } from "../../src/state/devices.js";
 
 let dir: string;
 let file: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readRuntimeInfo } from "../../src/security/relay-security.js";
-import { CONTROL_HEADER } from "../../src/security/pairing-routes.js";
+import { readRuntimeInfo } from "../../src/state/runtime-info.js";
+import { CONTROL_HEADER } from "../../src/auth/pairing-routes.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
 import { extensionModule, type ExtensionPairing } from "./extension.js";
@@ -38,9 +38,9 @@ describe("a question from the extension, through the relay, to OpenAI and back",
     });
     const { code } = (await opened.json()) as { code: string };
 
-    const { pairWithRelay } = await extensionModule<ExtensionPairing>("api/pairing.ts");
-    const { createRelayClient } = await extensionModule<ExtensionClient>("api/relay-client.ts");
-    const { streamCompletion } = await extensionModule<ExtensionCompletion>("api/completion.ts");
+    const { pairWithRelay } = await extensionModule<ExtensionPairing>("relay/pairing.ts");
+    const { createRelayClient } = await extensionModule<ExtensionClient>("relay/transport.ts");
+    const { streamCompletion } = await extensionModule<ExtensionCompletion>("openai/completion.ts");
 
     const connection = await pairWithRelay({ address: `127.0.0.1:${relay.relay.port}`, code, deviceName: "Mac" });
     const client = createRelayClient(connection, "sk-test-from-the-mac");

@@ -2,8 +2,8 @@ import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { RELAY_ERROR_CODES, type RelayErrorCode } from "../../src/errors.js";
-import { CONTROL_HEADER } from "../../src/security/pairing-routes.js";
-import { readRuntimeInfo } from "../../src/security/relay-security.js";
+import { CONTROL_HEADER } from "../../src/auth/pairing-routes.js";
+import { readRuntimeInfo } from "../../src/state/runtime-info.js";
 import { sleep } from "../fixture.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
@@ -87,9 +87,9 @@ function expectWorded(error: unknown, code: RelayErrorCode): FailureDescription 
 }
 
 beforeAll(async () => {
-  errors = await extensionModule<ExtensionErrors>("helpers/errors.ts");
-  clientModule = await extensionModule<ExtensionClient>("api/relay-client.ts");
-  completion = await extensionModule<ExtensionCompletion>("api/completion.ts");
+  errors = await extensionModule<ExtensionErrors>("failures/describe.ts");
+  clientModule = await extensionModule<ExtensionClient>("relay/transport.ts");
+  completion = await extensionModule<ExtensionCompletion>("openai/completion.ts");
   upstream = await startFakeUpstream();
   relay = await relayFor(upstream.baseURL);
 });
@@ -197,7 +197,7 @@ describe("the relay's failures, as the extension words them", () => {
 describe("pairing's failures, as Connect to Relay words them", () => {
   /** Pairs as Connect to Relay does, with `code`, and returns what it threw. */
   async function pairWith(code: string): Promise<unknown> {
-    const { pairWithRelay } = await extensionModule<ExtensionPairing>("api/pairing.ts");
+    const { pairWithRelay } = await extensionModule<ExtensionPairing>("relay/pairing.ts");
     const address = `127.0.0.1:${relay.relay.port}`;
     return pairWithRelay({ address, code, deviceName: "Mac" }).then(
       () => new Error("expected pairing to fail"),

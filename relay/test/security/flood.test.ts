@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAIR_BODY_MS } from "../../src/security/pairing-routes.js";
+import { PAIR_BODY_MS } from "../../src/auth/pairing-routes.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayProcess, type RelayProcess } from "../relay-process.js";
 import { startRelayUnderTest } from "../relay-under-test.js";

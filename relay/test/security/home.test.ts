@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ensureHome, moveRoamingHome, relayHome } from "../../src/security/home.js";
-import { display, type CommandLine } from "../../src/setup/windows.js";
+import { ensureHome, moveRoamingHome, relayHome } from "../../src/state/home.js";
+import { display, type CommandLine } from "../../src/windows/command-line.js";
 
 const root = mkdtempSync(join(tmpdir(), "passerelle-home-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

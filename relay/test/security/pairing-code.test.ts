@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import * as relaySide from "../../src/security/pairing-code.js";
+import * as relaySide from "../../src/auth/pairing-code.js";
 import { extensionModule, type ExtensionPairingCode } from "./extension.js";
 
-// The shared test vector: the extension's own test (raycast/src/helpers/pairing-code.test.ts) checks the same values.
+// The shared test vector: the extension's own test (raycast/src/relay/pairing-code.test.ts) checks the same values.
 const VECTOR = {
   fingerprint256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10",
   pinBytes: Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x01]),
@@ -29,7 +29,7 @@ describe("the pairing code", () => {
   });
 
   it("is read the same way by the relay and the extension, for any certificate and PIN", async () => {
-    const extensionSide = await extensionModule<ExtensionPairingCode>("helpers/pairing-code.ts");
+    const extensionSide = await extensionModule<ExtensionPairingCode>("relay/pairing-code.ts");
     for (let i = 0; i < 200; i++) {
       const fingerprint256 = randomBytes(32).toString("hex").toUpperCase().match(/../g)!.join(":");
       const bytes = randomBytes(5);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tokenDigest } from "../../src/security/devices.js";
-import { CONTROL_HEADER } from "../../src/security/pairing-routes.js";
-import { DEVICES_FILE, readRuntimeInfo } from "../../src/security/relay-security.js";
+import { tokenDigest } from "../../src/state/devices.js";
+import { CONTROL_HEADER } from "../../src/auth/pairing-routes.js";
+import { DEVICES_FILE } from "../../src/state/devices.js";
+import { readRuntimeInfo } from "../../src/state/runtime-info.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayUnderTest, type RelayUnderTest } from "../relay-under-test.js";
 import { extensionModule, type ExtensionPairing } from "./extension.js";
@@ -17,7 +18,7 @@ let address: string;
 beforeAll(async () => {
   upstream = await startFakeUpstream();
   relay = await startRelayUnderTest(upstream.baseURL, {}, { security: { pairingTtlMs: 1500 } });
-  extension = await extensionModule<ExtensionPairing>("api/pairing.ts");
+  extension = await extensionModule<ExtensionPairing>("relay/pairing.ts");
   address = `127.0.0.1:${relay.relay.port}`;
 });
 afterAll(async () => {

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSubcommand } from "../../src/commands/dispatch.js";
-import { askRunningRelay } from "../../src/security/control-client.js";
-import { parseRegistry, tokenDigest } from "../../src/security/devices.js";
-import { DEVICES_FILE } from "../../src/security/relay-security.js";
+import { askRunningRelay } from "../../src/commands/control-client.js";
+import { parseRegistry, tokenDigest } from "../../src/state/devices.js";
+import { DEVICES_FILE } from "../../src/state/devices.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayProcess, type RelayProcess } from "../relay-process.js";
 import { extensionModule, type ExtensionPairing } from "./extension.js";
@@ -16,7 +16,7 @@ let extension: ExtensionPairing;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  extension = await extensionModule<ExtensionPairing>("api/pairing.ts");
+  extension = await extensionModule<ExtensionPairing>("relay/pairing.ts");
 }, 60_000);
 afterAll(async () => {
   await upstream.close();

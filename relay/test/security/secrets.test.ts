@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tokenDigest } from "../../src/security/devices.js";
-import { DEVICES_FILE } from "../../src/security/relay-security.js";
+import { tokenDigest } from "../../src/state/devices.js";
+import { DEVICES_FILE } from "../../src/state/devices.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
 import { startRelayProcess } from "../relay-process.js";
 

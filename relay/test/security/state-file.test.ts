@@ -9,7 +9,7 @@ import {
   StateLockTimeout,
   withStateLock,
   writeStateFile,
-} from "../../src/security/state-file.js";
+} from "../../src/state/state-file.js";
 
 let dir: string;
 beforeEach(() => {

@@ -9,7 +9,7 @@ let extension: ExtensionPairing;
 
 beforeAll(async () => {
   upstream = await startFakeUpstream();
-  extension = await extensionModule<ExtensionPairing>("api/pairing.ts");
+  extension = await extensionModule<ExtensionPairing>("relay/pairing.ts");
 });
 afterAll(async () => {
   await upstream.close();

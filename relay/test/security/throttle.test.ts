@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { relayHome } from "../../src/security/home.js";
-import { createFailureThrottle } from "../../src/security/throttle.js";
+import { relayHome } from "../../src/state/home.js";
+import { createFailureThrottle } from "../../src/auth/throttle.js";
 
 function clock() {
   let now = 1_000_000;

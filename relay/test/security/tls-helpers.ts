@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:tls";
-import { createCertificate } from "../../src/security/identity.js";
+import { createCertificate } from "../../src/state/identity.js";
 
 /** A TLS server posing as a relay: its own key, the same subject name. Counts every byte a client sends it. */
 export interface Impostor {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { CERT_FILE, KEY_FILE } from "../../src/security/identity.js";
+import { CERT_FILE, KEY_FILE } from "../../src/state/identity.js";
 
 import { startRelayUnderTest } from "../relay-under-test.js";
 import { useRelayWithFakeUpstream } from "../fixture.js";

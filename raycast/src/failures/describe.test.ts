@@ -1,0 +1,316 @@
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { APIConnectionError, APIUserAbortError } from "openai";
+import { describe, expect, it } from "vitest";
+// The relay's own list of the codes it sends: the contract this file holds the extension to.
+import { RELAY_ERROR_CODES } from "../../../relay/src/errors";
+import { makeSelfSignedCertificate } from "../../test/certificates";
+import { chunkEvent, errorResponse, fakeFetch, sseResponse } from "../../test/fake-openai";
+import { closedPort } from "../../test/ports";
+import { streamCompletion } from "../openai/completion";
+import {
+  CertificateMismatchError,
+  NotPairedError,
+  PairingCodeError,
+  PairingRefusedError,
+  PinMismatchError,
+  RelayNotFoundError,
+  RelayUnreachableError,
+} from "./errors";
+import { createRelayClient } from "../relay/transport";
+import { describeFailure, isCancellation, isRelayUnreachable, redactSecrets, RELAY_FAILURES } from "./describe";
+import { parseRelayAddress } from "../relay/address";
+
+/** Titles that say nothing about what happened: no failure the relay can send may end on one of them. */
+const GENERIC_TITLES = ["Something went wrong", "Request failed", "OpenAI had a problem", "OpenAI refused the request"];
+
+/** The error the official client raises for this response. */
+async function errorFor(response: Response): Promise<unknown> {
+  const { fetch } = fakeFetch(() => response.clone());
+  const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
+  return client.chat.completions.create({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+function connectionError(code: string): APIConnectionError {
+  const inner = Object.assign(new Error(`connect ${code}`), { code });
+  return new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: inner }) });
+}
+
+describe("describeFailure", () => {
+  it("tells to check the key when OpenAI answers 401, without echoing the key", async () => {
+    const error = await errorFor(
+      errorResponse(401, {
+        message: "Incorrect API key provided: sk-test-1*****abcd. You can find your API key at …",
+        type: "invalid_request_error",
+        code: "invalid_api_key",
+      }),
+    );
+    const failure = describeFailure(error);
+    expect(failure.title).toBe("API key refused by OpenAI");
+    expect(failure.message).toMatch(/preferences/);
+    expect(failure.fix).toBe("preferences");
+    expect(failure.detail).not.toContain("sk-test-1");
+  });
+
+  it("names the unknown model", async () => {
+    const error = await errorFor(
+      errorResponse(404, {
+        message: "The model `gpt-9` does not exist or you do not have access to it.",
+        type: "invalid_request_error",
+        code: "model_not_found",
+      }),
+    );
+    const failure = describeFailure(error, { model: "gpt-9" });
+    expect(failure.title).toBe("Model unknown");
+    expect(failure.message).toContain('"gpt-9"');
+  });
+
+  it("says a 404 without a model code means the address is not a relay", async () => {
+    const error = await errorFor(new Response("Not Found", { status: 404 }));
+    expect(describeFailure(error).title).toBe("Not a relay at this address");
+  });
+
+  it("tells quota apart from rate limiting", async () => {
+    const quota = await errorFor(
+      errorResponse(429, {
+        message: "You exceeded your current quota",
+        type: "insufficient_quota",
+        code: "insufficient_quota",
+      }),
+    );
+    const rate = await errorFor(
+      errorResponse(
+        429,
+        { message: "Rate limit reached", type: "requests", code: "rate_limit_exceeded" },
+        { "retry-after": "20" },
+      ),
+    );
+    expect(describeFailure(quota).title).toBe("OpenAI quota exceeded");
+    expect(describeFailure(quota).message).toMatch(/credit/);
+    expect(describeFailure(rate).title).toBe("Too many requests");
+    expect(describeFailure(rate).message).toContain("20 s");
+  });
+
+  it("has words for every code the relay sends, and for no code it does not", () => {
+    const missing = RELAY_ERROR_CODES.filter((code) => !RELAY_FAILURES[code]);
+    expect(missing, "relay codes without wording in RELAY_FAILURES").toEqual([]);
+    const stale = Object.keys(RELAY_FAILURES).filter(
+      (code) => !(RELAY_ERROR_CODES as readonly string[]).includes(code),
+    );
+    expect(stale, "wording for codes the relay never sends").toEqual([]);
+  });
+
+  // Whatever status the relay pairs a code with (its 401 is not OpenAI's 401, its 502 not OpenAI's outage).
+  it.each(RELAY_ERROR_CODES.flatMap((code) => [400, 401, 413, 429, 502, 504].map((status) => [code, status] as const)))(
+    "words the relay's %s (status %i) as the relay's failure, not a generic one",
+    async (code, status) => {
+      const error = await errorFor(errorResponse(status, { message: "relay says", type: "relay_error", code }));
+      const failure = describeFailure(error);
+      expect(failure.title).toBe(RELAY_FAILURES[code].title);
+      expect(GENERIC_TITLES).not.toContain(failure.title);
+      expect(failure.fix).toBe(RELAY_FAILURES[code].fix);
+    },
+  );
+
+  it("words a relay failure that arrives mid-stream as an SSE error event", async () => {
+    const { fetch } = fakeFetch(() =>
+      sseResponse([
+        chunkEvent("Half an"),
+        `event: error\ndata: ${JSON.stringify({ error: { message: "stopped", type: "relay_error", param: null, code: "upstream_idle_timeout" } })}\n\n`,
+      ]),
+    );
+    const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
+    const pieces: string[] = [];
+    const error = await streamCompletion(
+      client,
+      { model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] },
+      (text) => pieces.push(text),
+    ).catch((caught: unknown) => caught);
+    expect(pieces).toEqual(["Half an"]);
+    expect(describeFailure(error).title).toBe(RELAY_FAILURES.upstream_idle_timeout.title);
+  });
+
+  it("keeps Connect to Relay as the fix when the relay no longer knows this Mac", async () => {
+    const error = await errorFor(
+      errorResponse(401, { message: "unknown device", type: "invalid_request_error", code: "device_token_invalid" }),
+    );
+    expect(describeFailure(error)).toMatchObject({ title: "Mac not paired with this relay", fix: "connect-to-relay" });
+  });
+
+  it("gives the wait for too_many_failures", async () => {
+    const error = await errorFor(
+      errorResponse(
+        429,
+        { message: "slow down", type: "relay_error", code: "too_many_failures" },
+        { "retry-after": "30" },
+      ),
+    );
+    expect(describeFailure(error)).toMatchObject({
+      title: "Relay is pausing",
+      message: expect.stringContaining("30 s"),
+    });
+  });
+
+  it("explains a refused connection from a real socket", async () => {
+    const address = `127.0.0.1:${await closedPort()}`;
+    const client = createRelayClient({ address, scheme: "http" }, "sk-test-1", { maxRetries: 0 });
+    const error = await client.models.list().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(APIConnectionError);
+    const failure = describeFailure(error, { address });
+    expect(failure.title).toBe(`Relay not running (${address})`);
+    expect(failure.detail).toContain("ECONNREFUSED");
+  });
+
+  it.each([
+    ["ETIMEDOUT", /same Wi-Fi/],
+    ["EHOSTUNREACH", /same Wi-Fi/],
+    ["ENOTFOUND", /IP address/],
+    ["UND_ERR_CONNECT_TIMEOUT", /firewall/],
+  ])("explains %s found deep in the cause chain", (code, advice) => {
+    expect(describeFailure(connectionError(code)).message).toMatch(advice);
+  });
+
+  it.each([
+    "CERT_SIGNATURE_FAILURE",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "DEPTH_ZERO_SELF_SIGNED_CERT",
+    "SELF_SIGNED_CERT_IN_CHAIN",
+    "CERT_HAS_EXPIRED",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  ])("calls %s a certificate refusal, never a network problem", (code) => {
+    expect(describeFailure(connectionError(code))).toMatchObject({
+      title: "Relay certificate does not match",
+      fix: "connect-to-relay",
+    });
+    expect(isRelayUnreachable(connectionError(code))).toBe(false);
+  });
+
+  it("calls an impostor with the paired certificate's name a certificate refusal (a real TLS server)", async () => {
+    const name = `passerelle-impostor-${process.pid}`;
+    const [paired, impostor] = [await makeSelfSignedCertificate(name), await makeSelfSignedCertificate(name)];
+    const server = createServer({ cert: impostor.certPem, key: impostor.keyPem }, (_req, res) => res.end("{}"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createRelayClient(
+        { address, scheme: "https", certificatePem: paired.certPem, fingerprint256: paired.fingerprint256 },
+        "sk-test-1",
+        { maxRetries: 0 },
+      );
+      const error = await client.models.list().catch((caught: unknown) => caught);
+      expect(describeFailure(error, { address }).title).toBe("Relay certificate does not match");
+      expect(isRelayUnreachable(error)).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("words each failure of pairing itself", () => {
+    expect(describeFailure(new PairingCodeError()).title).toBe("Not a pairing code");
+    expect(describeFailure(new CertificateMismatchError()).title).toBe("Not the relay of this code");
+    expect(describeFailure(new RelayNotFoundError()).title).toBe("Relay not found");
+    expect(describeFailure(new PairingRefusedError("pairing_code_wrong", "relay says")).title).toBe(
+      "Code not accepted",
+    );
+    expect(describeFailure(new PairingRefusedError("too_many_failures", "relay says", 42)).message).toContain("42 s");
+  });
+
+  it("explains a refused certificate or pin", () => {
+    const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+    expect(describeFailure(pin)).toMatchObject({
+      title: "Relay certificate does not match",
+      message: expect.stringMatching(/pair again with Connect to Relay/),
+      fix: "connect-to-relay",
+    });
+    expect(describeFailure(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT")).title).toBe(
+      "Relay certificate does not match",
+    );
+  });
+
+  it("says how to pair when this Mac is not paired, with Connect to Relay as the fix", () => {
+    expect(describeFailure(new NotPairedError())).toMatchObject({
+      title: "This Mac is not paired with a relay yet",
+      message:
+        "Run Connect to Relay in Raycast, and on the PC press p in the relay's window or run `npx passerelle pair`.",
+      fix: "connect-to-relay",
+    });
+  });
+
+  it("lists what to check when the paired relay is neither at its address nor found again", () => {
+    const error = new RelayUnreachableError("https://10.0.0.2:8787", { cause: connectionError("EHOSTUNREACH") });
+    const failure = describeFailure(error);
+    expect(failure.title).toBe("PC not reachable (https://10.0.0.2:8787)");
+    expect(failure.message).toMatch(/same Wi-Fi/);
+    expect(failure.message).toMatch(/relay started/);
+    expect(failure.message).toContain("`npx passerelle setup`");
+    expect(failure.message).toMatch(/address changed.*Connect to Relay/);
+    expect(failure.fix).toBe("connect-to-relay");
+    expect(failure.detail).toContain("EHOSTUNREACH");
+  });
+
+  it("passes on the address error's own words", () => {
+    let error: unknown;
+    try {
+      parseRelayAddress("hello world");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(describeFailure(error)).toMatchObject({ title: "Relay address not usable", fix: "connect-to-relay" });
+  });
+});
+
+describe("isRelayUnreachable", () => {
+  it.each(["ECONNREFUSED", "EHOSTUNREACH", "ETIMEDOUT", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])(
+    "is true for %s in the cause chain of the client's connection error",
+    (code) => {
+      expect(isRelayUnreachable(connectionError(code))).toBe(true);
+    },
+  );
+
+  it("is false for a certificate or pin error, even next to a connection code", () => {
+    const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+    expect(isRelayUnreachable(pin)).toBe(false);
+    expect(isRelayUnreachable(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT"))).toBe(false);
+    const both = new APIConnectionError({
+      cause: new AggregateError([
+        Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+        new PinMismatchError(),
+      ]),
+    });
+    expect(isRelayUnreachable(both)).toBe(false);
+  });
+
+  it("is false for answers, cancellations and codes that do not mean the relay moved", async () => {
+    expect(isRelayUnreachable(await errorFor(new Response("Not Found", { status: 404 })))).toBe(false);
+    expect(isRelayUnreachable(new APIUserAbortError())).toBe(false);
+    expect(isRelayUnreachable(connectionError("ECONNRESET"))).toBe(false);
+    expect(isRelayUnreachable(new Error("ECONNREFUSED"))).toBe(false);
+  });
+
+  it("is true for a refused connection from a real socket", async () => {
+    const client = createRelayClient({ address: `127.0.0.1:${await closedPort()}`, scheme: "http" }, "sk-test-1", {
+      maxRetries: 0,
+    });
+    expect(isRelayUnreachable(await client.models.list().catch((caught: unknown) => caught))).toBe(true);
+  });
+});
+
+describe("isCancellation and redactSecrets", () => {
+  it("recognises a cancelled request", () => {
+    expect(isCancellation(new APIUserAbortError())).toBe(true);
+    expect(isCancellation(new DOMException("aborted", "AbortError"))).toBe(true);
+    expect(isCancellation(new Error("boom"))).toBe(false);
+  });
+
+  it("masks keys", () => {
+    expect(redactSecrets("key sk-proj-AbC_12-x and sk-test****wxyz")).toBe("key sk-… and sk-…");
+  });
+});

@@ -1,0 +1,86 @@
+import { getPreferenceValues, LocalStorage } from "@raycast/api";
+import { relocateRelay, type RelayLookup } from "./discovery";
+import { NotPairedError, type RelayConnection } from "./transport";
+import { withRelocation } from "./relocation";
+
+/** LocalStorage key where pairing stores the paired relay (a JSON {@link PairedConnection}). */
+export const PAIRED_RELAY_KEY = "paired-relay";
+
+/** The relay this Mac paired with: pinned TLS and a device token; its id finds it again when its address changes. */
+export interface PairedConnection extends RelayConnection {
+  scheme: "https";
+  certificatePem: string;
+  deviceToken: string;
+  relayId?: string;
+}
+
+/** The one place that decides which relay the extension talks to: the paired one. Throws {@link NotPairedError}. */
+export async function getRelayConnection(): Promise<PairedConnection> {
+  const stored = await LocalStorage.getItem<string>(PAIRED_RELAY_KEY);
+  const paired = typeof stored === "string" ? parsePairedRelay(stored) : undefined;
+  if (!paired) throw new NotPairedError();
+  return paired;
+}
+
+/** Stores the relay that pairing agreed on (or its new address); {@link getRelayConnection} returns it from then on. */
+export async function savePairedRelay(connection: RelayConnection): Promise<void> {
+  await LocalStorage.setItem(PAIRED_RELAY_KEY, JSON.stringify(connection));
+}
+
+/**
+ * Looks the paired relay up again on mDNS by its id (the PC changed network). Undefined when it has no id or
+ * is not found in time. Stores nothing: {@link withPairedRelay} keeps the address once the relay answered there.
+ */
+export async function relocatePairedRelay(
+  paired: PairedConnection,
+  options: { timeoutMs?: number; lookup?: RelayLookup } = {},
+): Promise<PairedConnection | undefined> {
+  if (!paired.relayId) return undefined;
+  const { timeoutMs = 4_000, lookup } = options;
+  return relocateRelay({ ...paired, relayId: paired.relayId }, { timeoutMs, lookup });
+}
+
+/**
+ * Runs a request to the paired relay; if its address stopped answering, finds the relay again by id and
+ * runs the request once more at its new address, which is then stored. See {@link withRelocation}.
+ */
+export function withPairedRelay<T>(
+  connection: PairedConnection,
+  run: (connection: PairedConnection) => Promise<T>,
+  options: { signal?: AbortSignal; canRetry?: () => boolean } = {},
+): Promise<T> {
+  return withRelocation(connection, run, {
+    ...options,
+    relocate: (paired) => relocatePairedRelay(paired),
+    save: savePairedRelay,
+  });
+}
+
+/** Forgets the paired relay: every command then says to run Connect to Relay. */
+export async function forgetPairedRelay(): Promise<void> {
+  await LocalStorage.removeItem(PAIRED_RELAY_KEY);
+}
+
+/** The user's OpenAI key from the preferences. */
+export function getApiKey(): string {
+  return getPreferenceValues<Preferences>().apiKey;
+}
+
+/** A stored pairing, or undefined when it is missing a part needed to reach the relay safely. */
+function parsePairedRelay(text: string): PairedConnection | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<PairedConnection>;
+    if (typeof value.address !== "string" || !value.address || value.scheme !== "https") return undefined;
+    if (typeof value.certificatePem !== "string" || typeof value.deviceToken !== "string") return undefined;
+    return {
+      address: value.address,
+      scheme: "https",
+      certificatePem: value.certificatePem,
+      fingerprint256: typeof value.fingerprint256 === "string" ? value.fingerprint256 : undefined,
+      deviceToken: value.deviceToken,
+      relayId: typeof value.relayId === "string" ? value.relayId : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,126 @@
+/** The running relay's companions in its window: the mDNS announcement, the keys typed, the firewall offer. */
+import { currentNetworks, isLoopbackHost } from "../network/addresses.js";
+import { pairingInstructions } from "../commands/pair.js";
+import { setUpFirewall, type SetupEnvironment } from "../commands/setup.js";
+import type { RelayConfig } from "../config.js";
+import { listenForKeys, type KeyInput } from "./keys.js";
+import type { Advertisement } from "../network/mdns.js";
+import { damageNotice } from "../state/devices.js";
+import type { RunningRelay } from "../http/server.js";
+import { firewallRuleCheckCommand } from "../windows/netsh.js";
+import { version } from "../version.js";
+
+/** The running relay's companions: its mDNS announcement, the keys typed in its window, messages about pairing. */
+export interface RelayExtras {
+  stop(): Promise<void>;
+}
+
+export interface ExtrasOptions {
+  /** The relay's one shutdown (Ctrl+C typed in the window arrives here, not as a signal). */
+  stop(): void;
+  /** The window's keyboard (process.stdin). */
+  input?: KeyInput;
+  /** Windows only: checks the firewall rule, and runs setup through the UAC prompt on f. */
+  firewall?: SetupEnvironment | undefined;
+  /** How a person types this program's name in a terminal. */
+  typed?: string;
+}
+
+export function startExtras(
+  config: RelayConfig,
+  relay: RunningRelay,
+  print: (line: string) => void,
+  options: ExtrasOptions,
+): RelayExtras {
+  relay.security.notify = (event) => {
+    if (event.type === "paired") print(`Paired: "${event.name}" can now use this relay.`);
+  };
+
+  // Announce on the LAN networks, and again from the new address when they change (another Wi-Fi, a new lease).
+  let advertisement: Advertisement | undefined;
+  let announced = "";
+  let stopped = false;
+  const announce = async () => {
+    const { networks } = await currentNetworks(config.host);
+    const now = JSON.stringify(networks);
+    if (now === announced || stopped) return;
+    announced = now;
+    const previous = advertisement;
+    advertisement = undefined;
+    // bonjour-service is loaded only when the relay announces itself (~8 MB of memory otherwise unused).
+    const [{ advertiseRelay }] = await Promise.all([import("../network/mdns.js"), previous?.stop()]);
+    // No LAN (Wi-Fi off, only WSL or a VPN): nothing worth announcing until one comes back.
+    if (stopped || (!networks.length && !config.mdnsInterface)) return;
+    advertisement = advertiseRelay({
+      relayId: relay.security.identity.relayId,
+      port: relay.port,
+      version,
+      interface: config.mdnsInterface,
+      networks,
+      onError: (error) => print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
+    });
+  };
+  // Nobody else can reach a relay that listens on loopback: nothing to announce.
+  const mdns = config.mdns && !(config.host && isLoopbackHost(config.host));
+  const announceNow = () =>
+    void announce().catch((error: Error) =>
+      print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
+    );
+  const timer = mdns ? setInterval(announceNow, 15_000) : undefined;
+  timer?.unref();
+  if (mdns) announceNow();
+
+  const input = options.input ?? process.stdin;
+  let firewallOffered = false;
+  let firewallRunning = false;
+  const releaseKeys = listenForKeys(input, {
+    stop: options.stop,
+    pair() {
+      // A code would be refused while the list of devices is damaged: the person chooses first.
+      const { devices } = relay.security;
+      const { damage } = devices.status();
+      if (damage) return print(damageNotice(damage, devices.path));
+      const opened = relay.security.pairing.open();
+      print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
+    },
+    firewall() {
+      if (!firewallOffered || firewallRunning || !options.firewall) return;
+      firewallRunning = true;
+      const io = {
+        env: options.firewall.env,
+        out: (t: string) => print(t.trimEnd()),
+        err: (t: string) => print(t.trimEnd()),
+      };
+      void setUpFirewall({ ...options.firewall.target, port: relay.port }, io, options.firewall, false).then((ok) => {
+        firewallRunning = false;
+        if (ok) firewallOffered = false;
+      });
+    },
+  });
+
+  // On Windows, a relay the firewall blocks looks like a relay that is not there: say so, and offer the fix.
+  const firewall = options.firewall;
+  if (firewall && firewall.platform === "win32" && !(config.host && isLoopbackHost(config.host))) {
+    void firewall.run(firewallRuleCheckCommand(relay.port)).then((present) => {
+      if (present || stopped) return;
+      firewallOffered = true;
+      // Windows' own prompt may have allowed it on Private networks only, or been cancelled (a Block rule).
+      const why =
+        "Windows Firewall has no rule for the relay yet: on a Public Wi-Fi (classrooms, cafés), or if Windows' first prompt was cancelled, the Mac cannot connect.";
+      print(
+        input.isTTY
+          ? `${why} Press f to add the rule (Windows asks for permission).`
+          : `${why} Run \`${options.typed ?? "npx passerelle"} setup\` once.`,
+      );
+    });
+  }
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      releaseKeys();
+      await advertisement?.stop();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { ServerResponse, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import Koa from "koa";
+import Router from "@koa/router";
+import { RelayError } from "../errors.js";
+import { writeFailure, type ForwardOutcome } from "../upstream/forward.js";
+import type { RelayConfig } from "../config.js";
+import { errorDetail, type RequestLogger } from "./request-log.js";
+import { addPairingRoutes } from "../auth/pairing-routes.js";
+import { deviceCheck, type RelaySecurity } from "../auth/relay-security.js";
+import { createUpstreams, type RouteNote } from "../upstream/upstreams.js";
+import { version } from "../version.js";
+import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "../upstream/websocket.js";
+
+export interface AppOptions {
+  /** Where request lines go; none by default. */
+  log?: RequestLogger;
+  /** Identity, paired devices and pairing (server.ts prepares them). */
+  security: RelaySecurity;
+}
+
+export interface RelayApp {
+  app: Koa;
+  /** The server's `upgrade` listener: a WebSocket goes through the same checks and log as any request. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** A caller connected: a connection to the upstream is made ready before it asks (nothing is sent on it). */
+  warm(): void;
+  /** Closes the upstream connections. */
+  close(): Promise<void>;
+}
+
+/** What a request learns on its way through the app, for its log line (`ctx.state`). */
+interface RelayState {
+  route: RouteNote;
+  outcome?: ForwardOutcome;
+  failure?: string;
+  detail?: string;
+  /** The paired device's name, set by the device check. */
+  device?: string;
+}
+
+const BEARER = /^Bearer [\x21-\x7e]{1,512}$/;
+
+/** Rejects `.` and `..` segments, raw or percent-encoded, so the upstream path stays under its base. */
+function isSafePath(path: string): boolean {
+  // Without '.', '%' or '\\' no segment can be (or decode to) '.', '..', or hold a slash.
+  if (!/[.%\\]/.test(path)) return true;
+  return path.split("/").every((segment) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return false;
+    }
+    return decoded !== "." && decoded !== ".." && !decoded.includes("/") && !decoded.includes("\\");
+  });
+}
+
+/**
+ * Builds the relay's Koa application. It never listens: `server.ts` does, and tests drive it
+ * through a server of their own on port 0.
+ */
+export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
+  const app = new Koa<RelayState>({ proxy: false });
+  // Koa's default error printer writes whole errors to stderr; errors here are logged by code only.
+  app.silent = true;
+  const upstreams = createUpstreams(config);
+  const router = new Router<RelayState>();
+  /** The raw connections of requests that came through `upgrade`, by request. */
+  const upgrades = new WeakMap<IncomingMessage, UpgradeRequest>();
+
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    const note: RouteNote = {};
+    ctx.state.route = note;
+    try {
+      await next();
+      // Answered without reading its body (/health, an unknown path): close rather than wait for the rest.
+      if (!ctx.req.complete && !ctx.res.headersSent) ctx.set("connection", "close");
+    } catch (error) {
+      const relayError =
+        error instanceof RelayError
+          ? error
+          : new RelayError(
+              500,
+              "relay_internal_error",
+              "The relay met an unexpected error. Try again; if it persists, restart the relay.",
+            );
+      // The name and code tell what went wrong; the message could quote a request, so it is never logged.
+      if (!(error instanceof RelayError)) ctx.state.detail = errorDetail(error);
+      ctx.respond = false;
+      // Answered before its body arrived: the connection closes rather than wait for the rest.
+      if (!ctx.req.complete && !ctx.res.headersSent) ctx.res.setHeader("connection", "close");
+      writeFailure(ctx.res, relayError, undefined);
+      ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
+    } finally {
+      const outcome = ctx.state.outcome;
+      options.log?.({
+        time: new Date(),
+        // An IPv4 caller of a dual-stack socket shows as ::ffff:a.b.c.d; people know it as a.b.c.d.
+        address: (ctx.socket.remoteAddress ?? "?").replace(/^::ffff:(?=\d)/, ""),
+        method: ctx.method,
+        path: ctx.path.length > 200 ? ctx.path.slice(0, 200) + "…" : ctx.path,
+        status: outcome?.status || ctx.status,
+        durationMs: performance.now() - started,
+        bytes: outcome?.bytes ?? Number(ctx.response.length ?? 0),
+        failure: outcome?.failure ?? ctx.state.failure,
+        detail: outcome?.detail ?? ctx.state.detail,
+        model: note.model,
+        ...(config.verbose && {
+          upstream: note.upstream,
+          firstByteMs: outcome?.firstByteMs,
+          requestId: outcome?.requestId,
+        }),
+      });
+    }
+  });
+
+  router.get("/health", (ctx) => {
+    ctx.body = { status: "ok", version, id: options.security.identity.relayId };
+  });
+
+  addPairingRoutes(router, options.security);
+
+  router.all("/v1{/*rest}", deviceCheck(options.security), async (ctx) => {
+    const rest = ctx.path.slice("/v1".length);
+    if (!isSafePath(rest))
+      throw new RelayError(
+        400,
+        "invalid_path",
+        "The request path contains '.' or '..' segments, which the relay does not forward.",
+      );
+    const authorization = ctx.get("authorization");
+    if (authorization && !BEARER.test(authorization)) {
+      throw new RelayError(
+        401,
+        "invalid_authorization_header",
+        "The Authorization header must be 'Bearer ' followed by your OpenAI API key, with no spaces or line breaks in the key.",
+        { type: "invalid_request_error" },
+      );
+    }
+    ctx.respond = false;
+    const upgrade = upgrades.get(ctx.req);
+    if (upgrade && !wantsWebSocket(ctx.req)) {
+      // Its body, if any, was never read as HTTP: the connection is not an ordinary request any more.
+      throw new RelayError(
+        400,
+        "unknown_path",
+        "The relay passes WebSocket upgrades only (GET with Upgrade: websocket); send this request without an Upgrade header.",
+      );
+    }
+    if (upgrade) {
+      ctx.state.route.upstream = "websocket";
+      ctx.state.outcome = await passWebSocket(
+        ctx.req,
+        ctx.res,
+        upgrade,
+        rest + ctx.search,
+        config.upstream,
+        config.timeouts,
+      );
+      return;
+    }
+    ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route);
+  });
+
+  // No router.allowedMethods(): the 404 below answers every path no route takes, any method.
+  app.use(router.routes());
+  app.use((ctx) => {
+    throw new RelayError(
+      404,
+      "unknown_path",
+      `Passerelle serves the OpenAI API under /v1 (for example POST /v1/chat/completions) and GET /health; ${ctx.method} ${ctx.path} is neither.`,
+    );
+  });
+
+  const callback = app.callback();
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    // Answers on this connection (a refusal, or any path but /v1) are ordinary HTTP, then the connection ends.
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once("finish", () => socket.end());
+    socket.on("error", () => socket.destroy());
+    upgrades.set(req, { socket: socket as Socket, head });
+    void callback(req, res);
+  }
+
+  return { app, upgrade, warm: () => upstreams.warm(), close: () => upstreams.close() };
+}

@@ -1,0 +1,295 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Dispatcher } from "undici";
+import { RelayError, errorJson } from "../errors.js";
+import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
+import type { ForwardBody } from "./request-body.js";
+import { errorDetail } from "../http/request-log.js";
+import { createStandbyConnector } from "./standby.js";
+import { Pool, errors } from "./pool.js";
+
+/** What happened to one forwarded request, for the request log. */
+export interface ForwardOutcome {
+  status: number;
+  bytes: number;
+  /** Why the exchange ended early, if it did: a relay error code or `caller_gone`. */
+  failure?: string;
+  /** The underlying error's name and code when the upstream failed (never its message). */
+  detail?: string;
+  /** Time from sending the request to the upstream's response headers. */
+  firstByteMs?: number;
+  /** The upstream's `x-request-id`, which OpenAI support asks for. */
+  requestId?: string;
+}
+
+/** What goes to the upstream besides the caller's method and path. */
+export interface ForwardRequest {
+  /** Headers to send; by default the caller's, without hop-by-hop ones. */
+  headers?: Record<string, string | string[]>;
+  /** The body, as taken by `takeRequestBody` (never the caller's socket itself). */
+  body: ForwardBody;
+}
+
+export interface UpstreamTimeouts {
+  connectMs: number;
+  firstByteMs: number;
+  idleMs: number;
+}
+
+/** How the connections to an upstream are kept. */
+export interface UpstreamConnection {
+  /** How long an unused connection stays open. */
+  keepAliveMs: number;
+  /** Keep one connection opened ahead (see standby.ts), for a quick first token after a silence. */
+  standby: boolean;
+  /** Connections are opened ahead for this long after the last request or caller (1 h by default). */
+  warmForMs?: number;
+}
+
+/** Forwards requests to one upstream origin over a pool of kept-alive connections. */
+export interface Forwarder {
+  /**
+   * Sends the caller's request to `path` on the upstream and writes the answer straight to `res`,
+   * chunk by chunk, never buffering or re-encoding it. Resolves once `res` is closed.
+   */
+  forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest): Promise<ForwardOutcome>;
+  /** A small GET answered whole (for the merged model list), bounded by `timeoutMs`; rejects on failure. */
+  get(path: string, headers: Record<string, string | string[]>, timeoutMs: number): Promise<SmallAnswer>;
+  /** Someone is about to ask: have a connection to the upstream ready (only a connection: nothing is sent). */
+  warm(): void;
+  close(): Promise<void>;
+}
+
+/** A whole, small upstream answer. */
+export interface SmallAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const SMALL_ANSWER_LIMIT = 4 * 1024 * 1024;
+
+const CALLER_GONE = new Error("The caller closed the connection.");
+
+/** Turns an error from the HTTP client into words for the caller, without any secret in them. */
+export function upstreamFailure(error: unknown, upstream: URL, timeouts: UpstreamTimeouts): RelayError {
+  const where = upstream.host;
+  if (error instanceof errors.ConnectTimeoutError) {
+    return new RelayError(
+      504,
+      "upstream_connect_timeout",
+      `The relay could not connect to ${where} within ${timeouts.connectMs / 1000} s (connect timeout). Check the PC's internet connection.`,
+    );
+  }
+  if (error instanceof errors.HeadersTimeoutError) {
+    return new RelayError(
+      504,
+      "upstream_first_byte_timeout",
+      `${where} did not start answering within ${timeouts.firstByteMs / 1000} s (first-byte timeout). Try again, or raise --first-byte-timeout on the relay.`,
+    );
+  }
+  if (error instanceof errors.BodyTimeoutError) {
+    return new RelayError(
+      504,
+      "upstream_idle_timeout",
+      `${where} stopped sending for ${timeouts.idleMs / 1000} s in the middle of its answer (idle timeout). The answer is incomplete; try again.`,
+    );
+  }
+  const code = (error as { code?: string }).code;
+  if (
+    code === "ECONNREFUSED" ||
+    code === "ENOTFOUND" ||
+    code === "EAI_AGAIN" ||
+    code === "ENETUNREACH" ||
+    code === "EHOSTUNREACH"
+  ) {
+    return new RelayError(
+      502,
+      "upstream_unreachable",
+      `The relay could not reach ${where} (${code}). Check the PC's internet connection, or the --upstream setting.`,
+    );
+  }
+  if (error instanceof errors.SocketError || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
+    return new RelayError(
+      502,
+      "upstream_closed",
+      `${where} closed the connection before its answer was complete. Try again.`,
+    );
+  }
+  if (error instanceof errors.RequestContentLengthMismatchError || error instanceof errors.RequestAbortedError) {
+    return new RelayError(400, "request_body_incomplete", "The request body ended before its announced length.");
+  }
+  return new RelayError(502, "upstream_error", `The relay could not complete the request to ${where}. Try again.`);
+}
+
+/** Writes a relay error as the whole answer, or, once an answer has begun, ends it in a way the caller notices. */
+export function writeFailure(res: ServerResponse, error: RelayError, contentType: string | undefined): void {
+  if (!res.headersSent) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+    res.writeHead(error.status, headers).end(errorJson(error));
+  } else if (contentType?.startsWith("text/event-stream") && !res.writableEnded) {
+    // An SSE error event makes OpenAI clients raise an error rather than stop silently on a truncated answer.
+    res.end(`event: error\ndata: ${errorJson(error)}\n\n`);
+  } else {
+    // Cutting the connection is the only way to tell the caller a plain body is incomplete.
+    res.destroy();
+  }
+}
+
+/**
+ * Where a caller's `/v1` path goes on `upstream`: under its path prefix (`/openai/v1` for Azure OpenAI),
+ * with the upstream's own query (`api-version=…`) before the caller's.
+ */
+export function upstreamTarget(upstream: URL): (path: string) => string {
+  const basePath = upstream.pathname.replace(/\/+$/, "");
+  const baseQuery = upstream.search.slice(1);
+  if (!baseQuery) return (path) => basePath + path;
+  return (path) => {
+    const q = path.indexOf("?");
+    if (q === -1) return `${basePath}${path}?${baseQuery}`;
+    const callerQuery = path.slice(q + 1);
+    return `${basePath}${path.slice(0, q)}?${baseQuery}${callerQuery ? "&" + callerQuery : ""}`;
+  };
+}
+
+/** Creates a forwarder for `upstream` (e.g. `https://api.openai.com/v1`). */
+export function createForwarder(
+  upstream: URL,
+  timeouts: UpstreamTimeouts,
+  connection: UpstreamConnection = { keepAliveMs: 30_000, standby: false },
+): Forwarder {
+  const standby =
+    connection.standby &&
+    createStandbyConnector(upstream, {
+      connectMs: timeouts.connectMs,
+      // Replaced before the upstream drops it (standby.ts).
+      maxAgeMs: 4 * 60_000,
+      warmForMs: connection.warmForMs ?? 60 * 60_000,
+    });
+  const pool = new Pool(upstream.origin, {
+    connect: standby ? standby.connect : { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.firstByteMs,
+    bodyTimeout: timeouts.idleMs,
+    // As long as the upstream's Keep-Alive hint allows, never longer than keepAliveMs.
+    keepAliveTimeout: connection.keepAliveMs,
+    keepAliveMaxTimeout: connection.keepAliveMs,
+  });
+  if (standby) standby.warm();
+  const target = upstreamTarget(upstream);
+
+  function forward(req: IncomingMessage, res: ServerResponse, path: string, request: ForwardRequest) {
+    const headers = request.headers ?? upstreamRequestHeaders(req.headers);
+    return new Promise<ForwardOutcome>((resolve) => {
+      const outcome: ForwardOutcome = { status: 0, bytes: 0 };
+      const sentAt = performance.now();
+      let controller: Dispatcher.DispatchController | undefined;
+      let contentType: string | undefined;
+
+      const fail = (error: unknown) => {
+        if (error === CALLER_GONE || res.destroyed) {
+          outcome.failure ??= "caller_gone";
+          return;
+        }
+        const relayError = error instanceof RelayError ? error : upstreamFailure(error, upstream, timeouts);
+        outcome.failure = relayError.code;
+        if (!(error instanceof RelayError)) outcome.detail = errorDetail(error);
+        if (!res.headersSent) outcome.status = relayError.status;
+        writeFailure(res, relayError, contentType);
+      };
+
+      res.once("close", () => {
+        // The caller went away (Esc, Ctrl+C) before the answer was complete: stop the upstream so no more tokens are billed.
+        if (!res.writableFinished && controller && !controller.aborted) controller.abort(CALLER_GONE);
+        if (!res.writableFinished) outcome.failure ??= "caller_gone";
+        resolve(outcome);
+      });
+
+      pool.dispatch(
+        {
+          origin: upstream.origin,
+          path: target(path),
+          method: req.method as Dispatcher.HttpMethod,
+          headers,
+          body: request.body,
+        },
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (res.destroyed) c.abort(CALLER_GONE);
+          },
+          onResponseStart(c, statusCode, responseHeaders) {
+            if (statusCode < 200) return;
+            if (statusCode >= 300 && statusCode < 400) {
+              // Following a redirect could send the caller's key to another host.
+              c.abort(
+                new RelayError(
+                  502,
+                  "upstream_redirect",
+                  `${upstream.host} answered with a redirect (${statusCode}), which the relay does not follow. Check the --upstream setting.`,
+                ),
+              );
+              return;
+            }
+            const ct = responseHeaders["content-type"];
+            contentType = Array.isArray(ct) ? ct[0] : ct;
+            outcome.status = statusCode;
+            outcome.firstByteMs = performance.now() - sentAt;
+            const requestId = responseHeaders["x-request-id"];
+            if (typeof requestId === "string" && requestId.length <= 100) outcome.requestId = requestId;
+            res.writeHead(statusCode, callerResponseHeaders(responseHeaders));
+            // A stream's caller learns the status at once, before the first token; any other answer's
+            // headers leave with its first bytes, in one write instead of two. A stream's headers leave at
+            // the end of this tick: with its first chunk if that came in the same read, else alone.
+            if (contentType?.startsWith("text/event-stream")) {
+              const socket = res.socket;
+              if (socket && !socket.writableCorked) {
+                socket.cork();
+                process.nextTick(() => socket.uncork());
+              }
+              res.flushHeaders();
+            }
+          },
+          onResponseData(c, chunk) {
+            outcome.bytes += chunk.length;
+            if (!res.write(chunk)) {
+              c.pause();
+              res.once("drain", () => c.resume());
+            }
+          },
+          onResponseEnd() {
+            res.end();
+          },
+          onResponseError(_c, error) {
+            fail(error);
+          },
+        },
+      );
+    });
+  }
+
+  async function get(path: string, headers: Record<string, string | string[]>, timeoutMs: number) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    // undici's request API is loaded on first use: only the merged model list of local servers needs it.
+    const { request } = await import("undici");
+    const url = upstream.origin + target(path);
+    const answer = await request(url, { dispatcher: pool, method: "GET", headers, signal });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > SMALL_ANSWER_LIMIT) throw new Error("answer too large");
+      chunks.push(chunk);
+    }
+    return { status: answer.statusCode, headers: answer.headers, body: Buffer.concat(chunks) };
+  }
+
+  return {
+    forward,
+    get,
+    warm: () => standby && standby.warm(),
+    close: () => {
+      if (standby) standby.close();
+      return pool.close();
+    },
+  };
+}

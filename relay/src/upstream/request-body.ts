@@ -1,0 +1,135 @@
+import type { IncomingMessage } from "node:http";
+import { Transform, type Readable } from "node:stream";
+import { RelayError } from "../errors.js";
+
+/** A request body as the relay sends it on: none, the bytes already read, or a stream still arriving. */
+export type ForwardBody = null | Buffer | Readable;
+
+export interface BodyLimits {
+  /** Largest body accepted, in bytes (audio uploads included). */
+  maxBytes: number;
+  /** JSON bytes held in memory by all requests together; the relay's own by default. */
+  buffered?: BufferBudget;
+}
+
+/** Bytes of request bodies held in memory at once, all requests together. */
+export interface BufferBudget {
+  used: number;
+  max: number;
+}
+
+/**
+ * What all JSON bodies being read may hold together: a few large ones (images in base64) at a time,
+ * not --max-concurrent of them. A body alone may always use up to its own limit.
+ */
+export const DEFAULT_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+const relayBudget: BufferBudget = { used: 0, max: DEFAULT_BUFFERED_BYTES };
+
+/** The 503 a body gets when the bodies already in memory leave no room for it. */
+function bufferFull(): RelayError {
+  return new RelayError(
+    503,
+    "relay_busy",
+    "The relay is holding too many large requests in memory right now; try again in a moment.",
+    { type: "relay_error", retryAfter: 1 },
+  );
+}
+
+/** The 413 every over-long body gets, whether announced by Content-Length or found while streaming. */
+export function bodyTooLarge(maxBytes: number): RelayError {
+  return new RelayError(
+    413,
+    "request_too_large",
+    `The request body is larger than the relay accepts (${Math.round(maxBytes / 1_000_000)} MB). Send a smaller file, or raise --max-body on the relay.`,
+  );
+}
+
+/** JSON bodies are read whole (they are small, and the model name routes them); others stream through. */
+function isJson(req: IncomingMessage): boolean {
+  const type = req.headers["content-type"];
+  return type !== undefined && /^application\/json\b/i.test(type);
+}
+
+/**
+ * Takes the caller's body for forwarding, without touching its bytes. JSON is read into memory (bounded),
+ * everything else (multipart audio, files) is streamed through a byte counter. The caller's socket is never
+ * handed to the HTTP client itself: if the upstream fails, the client may destroy the body it was given,
+ * and the caller must still get an error answer.
+ */
+export async function takeRequestBody(req: IncomingMessage, limits: BodyLimits): Promise<ForwardBody> {
+  if (req.method === "GET" || req.method === "HEAD") return null;
+  const announced = req.headers["content-length"];
+  if (announced !== undefined && Number(announced) > limits.maxBytes) throw bodyTooLarge(limits.maxBytes);
+  if (announced === "0") return Buffer.alloc(0);
+  if (isJson(req)) return readWhole(req, limits.maxBytes, limits.buffered ?? relayBudget);
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      callback(seen > limits.maxBytes ? bodyTooLarge(limits.maxBytes) : null, chunk);
+    },
+  });
+  // pipe() unpipes, rather than destroys, the caller's request when the counter is destroyed.
+  req.pipe(counter);
+  req.once("error", (error) => counter.destroy(error));
+  return counter;
+}
+
+function readWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let held = 0;
+    // Given back once the body is whole (it goes on at once) or abandoned.
+    const release = () => {
+      budget.used -= held;
+      held = 0;
+    };
+    const stop = (error: RelayError) => {
+      req.off("data", onData);
+      release();
+      chunks.length = 0;
+      req.resume(); // drain the rest so the answer can be written on a healthy connection
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) return stop(bodyTooLarge(maxBytes));
+      // Others' bodies and this one together past the budget: this one waits for a retry.
+      if (budget.used > held && budget.used + chunk.length > budget.max) return stop(bufferFull());
+      budget.used += chunk.length;
+      held += chunk.length;
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => {
+      release();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.once("error", (error) => {
+      release();
+      reject(error);
+    });
+    req.once("close", () => {
+      release();
+      if (!req.complete) reject(new RelayError(400, "request_body_incomplete", "The request body ended early."));
+    });
+  });
+}
+
+/**
+ * The `model` field of a JSON body, when there is one. Parsing costs a few microseconds for a
+ * chat request; bodies larger than `parseUpTo` are parsed only when routing needs the answer.
+ */
+export function modelOf(body: ForwardBody, parseUpTo: number): string | undefined {
+  if (!Buffer.isBuffer(body) || body.length === 0 || body.length > parseUpTo) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    const model = (parsed as { model?: unknown } | null)?.model;
+    // Printable ASCII only, so a model name cannot forge a log line.
+    return typeof model === "string" && /^[\x21-\x7e]{1,200}$/.test(model) ? model : undefined;
+  } catch {
+    return undefined; // the upstream will say what is wrong with it
+  }
+}
