@@ -22,4 +22,18 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Every error the relay makes is built by a factory in errors.ts, so each is worded (and marked) once.
+    files: ["relay/src/**/*.ts"],
+    ignores: ["relay/src/errors.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.name='RelayError']",
+          message: "Build relay errors with a factory from relay/src/errors.ts.",
+        },
+      ],
+    },
+  },
 );

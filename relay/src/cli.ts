@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { isSea } from "node:sea";
 import { showRunningRelay } from "./console/already-running.js";
 import { ConfigError, FLAGS, loadConfig } from "./config.js";
+import { errorDetail } from "./errors.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
 import { pairingInstructions } from "./commands/pair.js";
 import { processSetupEnvironment } from "./commands/setup.js";
@@ -131,7 +132,7 @@ main(process.argv.slice(2)).catch(async (error: unknown) => {
     process.stderr.write("passerelle: not allowed to listen on that port; choose a port above 1024 with --port.\n");
   } else {
     // Name and code only: an error message could quote a request.
-    process.stderr.write(`passerelle: could not start (${(error as Error).name}${code ? " " + code : ""}).\n`);
+    process.stderr.write(`passerelle: could not start (${errorDetail(error)}).\n`);
   }
   await holdWindow();
   process.exit(1);

@@ -153,7 +153,7 @@ describe("the relay's own answers", () => {
     const res = await t.relay.fetch(t.relay.baseURL.replace(/\/v1$/, "/v2/chat"));
     expect(res.status).toBe(404);
     const body = (await res.json()) as { error: { code: string; message: string; type: string } };
-    expect(body.error).toMatchObject({ code: "unknown_path", type: "invalid_request_error" });
+    expect(body.error).toMatchObject({ code: "unknown_path", type: "passerelle_error" });
     expect(body.error.message).toContain("/v1");
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createServer, type AddressInfo } from "node:net";
-import { errorDetail, formatRequestLine, lineLogger, type RequestLogEntry } from "../src/http/request-log.js";
+import { errorDetail } from "../src/errors.js";
+import { formatRequestLine, lineLogger, type RequestLogEntry } from "../src/http/request-log.js";
 import { startRelayUnderTest } from "./relay-under-test.js";
 
 const entry = (path: string, status = 200): RequestLogEntry => ({

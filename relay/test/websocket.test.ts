@@ -147,7 +147,7 @@ describe("WebSocket passthrough (Realtime API)", () => {
     ws.terminate();
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body)).toMatchObject({
-      error: { code: "device_token_invalid", type: "invalid_request_error" },
+      error: { code: "device_token_invalid", type: "passerelle_error" },
     });
     expect(handshakes).toBe(0);
   });

@@ -1,13 +1,9 @@
 import type { Context, Next } from "koa";
-import { RelayError } from "../errors.js";
+import { deviceTokenInvalid, registryDamaged, tooManyFailures } from "../errors.js";
 import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, tokenDigest, type DeviceRegistry } from "../state/devices.js";
-import { registryDamaged } from "./registry-errors.js";
 import type { FailureThrottle } from "./throttle.js";
 
 export const TOKEN_HEADER = "x-passerelle-token";
-
-const HOW_TO_PAIR =
-  "This relay answers paired devices only. On a Mac, pair with the Connect to Relay command in Raycast; for a script, run `passerelle pair --cli NAME` on the relay's PC and send the token it prints in the X-Passerelle-Token header.";
 
 /** The caller's device token: its own header, or the front of the combined key `Bearer psr_<token>.<OpenAI key>`. */
 export function readDeviceToken(headers: Record<string, string | string[] | undefined>): string | undefined {
@@ -65,23 +61,14 @@ export function requireDevice(
     // The socket's address, never X-Forwarded-For: the app runs with proxy = false.
     const address = ctx.socket.remoteAddress ?? "?";
     const wait = throttle.addressWait(address);
-    if (wait) throw tooMany(wait);
+    if (wait) throw tooManyFailures(wait);
     throttle.fail(address);
     const globalWait = throttle.globalWait();
     if (globalWait) {
       await new Promise((resolve) => setTimeout(resolve, SLOW_FAILURE_MS));
-      throw tooMany(globalWait);
+      throw tooManyFailures(globalWait);
     }
     if (devices.status().damage) throw registryDamaged();
-    throw new RelayError(401, "device_token_invalid", HOW_TO_PAIR);
+    throw deviceTokenInvalid();
   };
-}
-
-function tooMany(seconds: number): RelayError {
-  return new RelayError(
-    429,
-    "too_many_failures",
-    `Too many failed attempts to use this relay; try again in ${seconds} s. If this device was paired, pair it again.`,
-    { type: "rate_limit_error", retryAfter: seconds },
-  );
 }

@@ -1,7 +1,16 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import { RelayError } from "../errors.js";
+import {
+  RelayError,
+  controlRefused,
+  deviceNameMissing,
+  pairingBodyTooLarge,
+  pairingCodeWrong,
+  pairingRequestNotJson,
+  requestBodyIncomplete,
+  tooManyFailures,
+} from "../errors.js";
 import { registryFailure } from "./registry-errors.js";
 import type { RelaySecurity } from "./relay-security.js";
 
@@ -19,13 +28,13 @@ async function readJson(ctx: Context, limit = 4096): Promise<Record<string, unkn
   try {
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limit) throw new RelayError(413, "body_too_large", "The pairing request is too large.");
+      if (size > limit) throw pairingBodyTooLarge();
       chunks.push(chunk);
     }
   } catch (error) {
     if (error instanceof RelayError) throw error;
     // Cut off at the deadline, or the caller went away: said so in the log, as what it is.
-    throw new RelayError(400, "request_body_incomplete", "The request body did not arrive in time.");
+    throw requestBodyIncomplete();
   } finally {
     clearTimeout(timer);
   }
@@ -35,7 +44,7 @@ async function readJson(ctx: Context, limit = 4096): Promise<Record<string, unkn
   } catch {
     // answered below
   }
-  throw new RelayError(400, "invalid_json", "The pairing request must be a JSON object.");
+  throw pairingRequestNotJson();
 }
 
 const isLoopback = (address: string | undefined) =>
@@ -51,7 +60,7 @@ function requireControl(ctx: Context, o: RelaySecurity): void {
   const given = ctx.get(CONTROL_HEADER);
   if (!isLoopback(ctx.socket.remoteAddress) || !given || !sameSecret(given, o.controlSecret)) {
     ctx.set("connection", "close");
-    throw new RelayError(403, "control_refused", "Only the relay's owner, on the relay's PC, may do this.");
+    throw controlRefused();
   }
 }
 
@@ -78,10 +87,7 @@ export function addPairingRoutes(router: Router, o: RelaySecurity): void {
     const wait = o.pairingThrottle.addressWait(address);
     if (wait) {
       ctx.set("connection", "close");
-      throw new RelayError(429, "too_many_failures", `Too many failed attempts; try again in ${wait} s.`, {
-        type: "rate_limit_error",
-        retryAfter: wait,
-      });
+      throw tooManyFailures(wait);
     }
     const body = await readJson(ctx);
     const pin = typeof body.pin === "string" ? body.pin : "";
@@ -92,11 +98,7 @@ export function addPairingRoutes(router: Router, o: RelaySecurity): void {
       o.pairingThrottle.fail(address);
       ctx.set("connection", "close");
       // One answer whether or not a session is open: a stranger learns nothing from it.
-      throw new RelayError(
-        401,
-        "pairing_code_wrong",
-        "The relay is not showing this pairing code: it may be mistyped, used already, or expired. Check it, or show a new one with `passerelle pair` on the PC (or p in the relay's window).",
-      );
+      throw pairingCodeWrong();
     }
     const { token, device } = attempt.value;
     o.notify?.({ type: "paired", name: device.name });
@@ -116,7 +118,7 @@ export function addPairingRoutes(router: Router, o: RelaySecurity): void {
     requireControl(ctx, o);
     const body = await readJson(ctx);
     const name = typeof body.name === "string" ? body.name : "";
-    if (!name.trim()) throw new RelayError(400, "invalid_json", "A device needs a name.");
+    if (!name.trim()) throw deviceNameMissing();
     const { token, device } = withRegistry(() => o.devices.add(name, "cli"));
     ctx.set("cache-control", "no-store");
     ctx.body = { token, name: device.name };

@@ -1,12 +1,9 @@
-/**
- * The relay's last words. An error's message or stack can quote a request (a header, a key), so a
- * crash prints the error's name and code only, then exits.
- */
+/** The relay's last words: what an error nobody caught prints before the relay exits. */
+import { errorDetail } from "../errors.js";
+
+/** An error's message or stack can quote a request (a header, a key): a crash names the error and its code only. */
 export function crashLine(error: unknown): string {
-  const name = error instanceof Error ? error.name : typeof error;
-  const code = (error as { code?: unknown } | null)?.code;
-  const shownCode = typeof code === "string" && /^[A-Z0-9_]{1,40}$/.test(code) ? ` ${code}` : "";
-  return `passerelle: stopped by an unexpected error (${name.slice(0, 60)}${shownCode}). Please restart the relay; if it happens again, run it with --verbose and report what it printed.`;
+  return `passerelle: stopped by an unexpected error (${errorDetail(error)}). Please restart the relay; if it happens again, run it with --verbose and report what it printed.`;
 }
 
 /** Makes an uncaught exception or unhandled rejection print {@link crashLine} and exit with status 70. */

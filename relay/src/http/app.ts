@@ -3,10 +3,19 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import Koa from "koa";
 import Router from "@koa/router";
-import { RelayError } from "../errors.js";
-import { writeFailure, type ForwardOutcome } from "../upstream/forward.js";
+import {
+  RelayError,
+  errorDetail,
+  invalidAuthorizationHeader,
+  invalidPath,
+  notAWebSocket,
+  relayInternalError,
+  unknownPath,
+} from "../errors.js";
+import { writeFailure } from "../upstream/failures.js";
+import type { ForwardOutcome } from "../upstream/forward.js";
 import type { RelayConfig } from "../config.js";
-import { errorDetail, type RequestLogger } from "./request-log.js";
+import type { RequestLogger } from "./request-log.js";
 import { addPairingRoutes } from "../auth/pairing-routes.js";
 import { deviceCheck, type RelaySecurity } from "../auth/relay-security.js";
 import { createUpstreams, type RouteNote } from "../upstream/upstreams.js";
@@ -79,14 +88,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
       // Answered without reading its body (/health, an unknown path): close rather than wait for the rest.
       if (!ctx.req.complete && !ctx.res.headersSent) ctx.set("connection", "close");
     } catch (error) {
-      const relayError =
-        error instanceof RelayError
-          ? error
-          : new RelayError(
-              500,
-              "relay_internal_error",
-              "The relay met an unexpected error. Try again; if it persists, restart the relay.",
-            );
+      const relayError = error instanceof RelayError ? error : relayInternalError();
       // The name and code tell what went wrong; the message could quote a request, so it is never logged.
       if (!(error instanceof RelayError)) ctx.state.detail = errorDetail(error);
       ctx.respond = false;
@@ -125,30 +127,14 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
 
   router.all("/v1{/*rest}", deviceCheck(options.security), async (ctx) => {
     const rest = ctx.path.slice("/v1".length);
-    if (!isSafePath(rest))
-      throw new RelayError(
-        400,
-        "invalid_path",
-        "The request path contains '.' or '..' segments, which the relay does not forward.",
-      );
+    if (!isSafePath(rest)) throw invalidPath();
     const authorization = ctx.get("authorization");
-    if (authorization && !BEARER.test(authorization)) {
-      throw new RelayError(
-        401,
-        "invalid_authorization_header",
-        "The Authorization header must be 'Bearer ' followed by your OpenAI API key, with no spaces or line breaks in the key.",
-        { type: "invalid_request_error" },
-      );
-    }
+    if (authorization && !BEARER.test(authorization)) throw invalidAuthorizationHeader();
     ctx.respond = false;
     const upgrade = upgrades.get(ctx.req);
     if (upgrade && !wantsWebSocket(ctx.req)) {
       // Its body, if any, was never read as HTTP: the connection is not an ordinary request any more.
-      throw new RelayError(
-        400,
-        "unknown_path",
-        "The relay passes WebSocket upgrades only (GET with Upgrade: websocket); send this request without an Upgrade header.",
-      );
+      throw notAWebSocket();
     }
     if (upgrade) {
       ctx.state.route.upstream = "websocket";
@@ -168,11 +154,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
   // No router.allowedMethods(): the 404 below answers every path no route takes, any method.
   app.use(router.routes());
   app.use((ctx) => {
-    throw new RelayError(
-      404,
-      "unknown_path",
-      `Passerelle serves the OpenAI API under /v1 (for example POST /v1/chat/completions) and GET /health; ${ctx.method} ${ctx.path} is neither.`,
-    );
+    throw unknownPath(ctx.method, ctx.path);
   });
 
   const callback = app.callback();

@@ -28,14 +28,6 @@ export function redactKeys(text: string): string {
   return text.replace(KEY_SHAPED, "$1$2…");
 }
 
-/** The name and code of an error (`TypeError`, `Error ECONNRESET`) for the log; its message could quote a secret. */
-export function errorDetail(error: unknown): string {
-  const name = error instanceof Error ? error.name : typeof error;
-  const code = (error as { code?: unknown } | null)?.code;
-  const shownCode = typeof code === "string" && /^[A-Za-z0-9_]{1,40}$/.test(code) ? ` ${code}` : "";
-  return redactKeys(name.slice(0, 60) + shownCode);
-}
-
 /** Formats an entry as one human-readable line, e.g. `10:31:02 192.168.1.31 POST /v1/chat/completions gpt-4.1-mini 200 812 ms 4.1 kB`. */
 export function formatRequestLine(entry: RequestLogEntry): string {
   const time = clockTime(entry.time);

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
-import { RelayError, errorJson } from "../errors.js";
+import { RelayError, errorDetail, upstreamRedirect } from "../errors.js";
+import { upstreamFailure, writeFailure, type UpstreamTimeouts } from "./failures.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import type { ForwardBody } from "./request-body.js";
-import { errorDetail } from "../http/request-log.js";
 import { createStandbyConnector } from "./standby.js";
-import { Pool, errors } from "./pool.js";
+import { Pool } from "./pool.js";
 
 /** What happened to one forwarded request, for the request log. */
 export interface ForwardOutcome {
@@ -29,12 +29,6 @@ export interface ForwardRequest {
   body: ForwardBody;
 }
 
-export interface UpstreamTimeouts {
-  connectMs: number;
-  firstByteMs: number;
-  idleMs: number;
-}
-
 /** How the connections to an upstream are kept. */
 export interface UpstreamConnection {
   /** How long an unused connection stays open. */
@@ -56,6 +50,8 @@ export interface Forwarder {
   get(path: string, headers: Record<string, string | string[]>, timeoutMs: number): Promise<SmallAnswer>;
   /** Someone is about to ask: have a connection to the upstream ready (only a connection: nothing is sent). */
   warm(): void;
+  /** The upstream's base URL. */
+  readonly upstream: URL;
   close(): Promise<void>;
 }
 
@@ -69,72 +65,6 @@ export interface SmallAnswer {
 const SMALL_ANSWER_LIMIT = 4 * 1024 * 1024;
 
 const CALLER_GONE = new Error("The caller closed the connection.");
-
-/** Turns an error from the HTTP client into words for the caller, without any secret in them. */
-export function upstreamFailure(error: unknown, upstream: URL, timeouts: UpstreamTimeouts): RelayError {
-  const where = upstream.host;
-  if (error instanceof errors.ConnectTimeoutError) {
-    return new RelayError(
-      504,
-      "upstream_connect_timeout",
-      `The relay could not connect to ${where} within ${timeouts.connectMs / 1000} s (connect timeout). Check the PC's internet connection.`,
-    );
-  }
-  if (error instanceof errors.HeadersTimeoutError) {
-    return new RelayError(
-      504,
-      "upstream_first_byte_timeout",
-      `${where} did not start answering within ${timeouts.firstByteMs / 1000} s (first-byte timeout). Try again, or raise --first-byte-timeout on the relay.`,
-    );
-  }
-  if (error instanceof errors.BodyTimeoutError) {
-    return new RelayError(
-      504,
-      "upstream_idle_timeout",
-      `${where} stopped sending for ${timeouts.idleMs / 1000} s in the middle of its answer (idle timeout). The answer is incomplete; try again.`,
-    );
-  }
-  const code = (error as { code?: string }).code;
-  if (
-    code === "ECONNREFUSED" ||
-    code === "ENOTFOUND" ||
-    code === "EAI_AGAIN" ||
-    code === "ENETUNREACH" ||
-    code === "EHOSTUNREACH"
-  ) {
-    return new RelayError(
-      502,
-      "upstream_unreachable",
-      `The relay could not reach ${where} (${code}). Check the PC's internet connection, or the --upstream setting.`,
-    );
-  }
-  if (error instanceof errors.SocketError || code === "ECONNRESET" || code === "UND_ERR_SOCKET") {
-    return new RelayError(
-      502,
-      "upstream_closed",
-      `${where} closed the connection before its answer was complete. Try again.`,
-    );
-  }
-  if (error instanceof errors.RequestContentLengthMismatchError || error instanceof errors.RequestAbortedError) {
-    return new RelayError(400, "request_body_incomplete", "The request body ended before its announced length.");
-  }
-  return new RelayError(502, "upstream_error", `The relay could not complete the request to ${where}. Try again.`);
-}
-
-/** Writes a relay error as the whole answer, or, once an answer has begun, ends it in a way the caller notices. */
-export function writeFailure(res: ServerResponse, error: RelayError, contentType: string | undefined): void {
-  if (!res.headersSent) {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
-    res.writeHead(error.status, headers).end(errorJson(error));
-  } else if (contentType?.startsWith("text/event-stream") && !res.writableEnded) {
-    // An SSE error event makes OpenAI clients raise an error rather than stop silently on a truncated answer.
-    res.end(`event: error\ndata: ${errorJson(error)}\n\n`);
-  } else {
-    // Cutting the connection is the only way to tell the caller a plain body is incomplete.
-    res.destroy();
-  }
-}
 
 /**
  * Where a caller's `/v1` path goes on `upstream`: under its path prefix (`/openai/v1` for Azure OpenAI),
@@ -190,7 +120,7 @@ export function createForwarder(
           outcome.failure ??= "caller_gone";
           return;
         }
-        const relayError = error instanceof RelayError ? error : upstreamFailure(error, upstream, timeouts);
+        const relayError = upstreamFailure(error, upstream, timeouts);
         outcome.failure = relayError.code;
         if (!(error instanceof RelayError)) outcome.detail = errorDetail(error);
         if (!res.headersSent) outcome.status = relayError.status;
@@ -221,13 +151,7 @@ export function createForwarder(
             if (statusCode < 200) return;
             if (statusCode >= 300 && statusCode < 400) {
               // Following a redirect could send the caller's key to another host.
-              c.abort(
-                new RelayError(
-                  502,
-                  "upstream_redirect",
-                  `${upstream.host} answered with a redirect (${statusCode}), which the relay does not follow. Check the --upstream setting.`,
-                ),
-              );
+              c.abort(upstreamRedirect(upstream.host, statusCode));
               return;
             }
             const ct = responseHeaders["content-type"];
@@ -284,6 +208,7 @@ export function createForwarder(
   }
 
   return {
+    upstream,
     forward,
     get,
     warm: () => standby && standby.warm(),

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { RelayError } from "../errors.js";
+import { upstreamRedirect } from "../errors.js";
 import { callerResponseHeaders } from "./headers.js";
 import type { Forwarder, ForwardOutcome } from "./forward.js";
 import type { LocalServer, ModelRouter } from "./local-models.js";
@@ -66,11 +66,7 @@ export async function mergedModelList(
   if (remote) {
     if (remote.status >= 300 && remote.status < 400) {
       // As for every other request: a redirect is never followed, nor passed on for the caller to follow.
-      throw new RelayError(
-        502,
-        "upstream_redirect",
-        `The upstream answered with a redirect (${remote.status}), which the relay does not follow. Check the --upstream setting.`,
-      );
+      throw upstreamRedirect(openai.upstream.host, remote.status);
     }
     const passThrough = callerResponseHeaders(remote.headers);
     if (remote.status !== 200) {

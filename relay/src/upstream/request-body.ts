@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { Transform, type Readable } from "node:stream";
-import { RelayError } from "../errors.js";
+import { relayBusy, requestBodyIncomplete, requestTooLarge, type RelayError } from "../errors.js";
 
 /** A request body as the relay sends it on: none, the bytes already read, or a stream still arriving. */
 export type ForwardBody = null | Buffer | Readable;
@@ -26,25 +26,6 @@ export const DEFAULT_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 const relayBudget: BufferBudget = { used: 0, max: DEFAULT_BUFFERED_BYTES };
 
-/** The 503 a body gets when the bodies already in memory leave no room for it. */
-function bufferFull(): RelayError {
-  return new RelayError(
-    503,
-    "relay_busy",
-    "The relay is holding too many large requests in memory right now; try again in a moment.",
-    { type: "relay_error", retryAfter: 1 },
-  );
-}
-
-/** The 413 every over-long body gets, whether announced by Content-Length or found while streaming. */
-export function bodyTooLarge(maxBytes: number): RelayError {
-  return new RelayError(
-    413,
-    "request_too_large",
-    `The request body is larger than the relay accepts (${Math.round(maxBytes / 1_000_000)} MB). Send a smaller file, or raise --max-body on the relay.`,
-  );
-}
-
 /** JSON bodies are read whole (they are small, and the model name routes them); others stream through. */
 function isJson(req: IncomingMessage): boolean {
   const type = req.headers["content-type"];
@@ -60,14 +41,14 @@ function isJson(req: IncomingMessage): boolean {
 export async function takeRequestBody(req: IncomingMessage, limits: BodyLimits): Promise<ForwardBody> {
   if (req.method === "GET" || req.method === "HEAD") return null;
   const announced = req.headers["content-length"];
-  if (announced !== undefined && Number(announced) > limits.maxBytes) throw bodyTooLarge(limits.maxBytes);
+  if (announced !== undefined && Number(announced) > limits.maxBytes) throw requestTooLarge(limits.maxBytes);
   if (announced === "0") return Buffer.alloc(0);
   if (isJson(req)) return readWhole(req, limits.maxBytes, limits.buffered ?? relayBudget);
   let seen = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
-      callback(seen > limits.maxBytes ? bodyTooLarge(limits.maxBytes) : null, chunk);
+      callback(seen > limits.maxBytes ? requestTooLarge(limits.maxBytes) : null, chunk);
     },
   });
   // pipe() unpipes, rather than destroys, the caller's request when the counter is destroyed.
@@ -95,9 +76,9 @@ function readWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget)
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) return stop(bodyTooLarge(maxBytes));
+      if (size > maxBytes) return stop(requestTooLarge(maxBytes));
       // Others' bodies and this one together past the budget: this one waits for a retry.
-      if (budget.used > held && budget.used + chunk.length > budget.max) return stop(bufferFull());
+      if (budget.used > held && budget.used + chunk.length > budget.max) return stop(relayBusy("memory"));
       budget.used += chunk.length;
       held += chunk.length;
       chunks.push(chunk);
@@ -113,7 +94,7 @@ function readWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget)
     });
     req.once("close", () => {
       release();
-      if (!req.complete) reject(new RelayError(400, "request_body_incomplete", "The request body ended early."));
+      if (!req.complete) reject(requestBodyIncomplete());
     });
   });
 }

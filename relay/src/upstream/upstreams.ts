@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { RelayError } from "../errors.js";
-import {
-  createForwarder,
-  upstreamFailure,
-  type ForwardOutcome,
-  type UpstreamConnection,
-  type UpstreamTimeouts,
-} from "./forward.js";
+import { relayBusy } from "../errors.js";
+import { upstreamFailure, type UpstreamTimeouts } from "./failures.js";
+import { createForwarder, type ForwardOutcome, type UpstreamConnection } from "./forward.js";
 import { upstreamRequestHeaders } from "./headers.js";
 import { modelRouter, type LocalServer } from "./local-models.js";
 import { mergedModelList } from "./model-list.js";
@@ -80,14 +75,7 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
   let inFlight = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, note: RouteNote) {
-    if (inFlight >= config.limits.maxConcurrent) {
-      throw new RelayError(
-        503,
-        "relay_busy",
-        `The relay is already handling ${config.limits.maxConcurrent} requests; try again in a moment (or raise --max-concurrent).`,
-        { type: "relay_error", retryAfter: 1 },
-      );
-    }
+    if (inFlight >= config.limits.maxConcurrent) throw relayBusy({ requests: config.limits.maxConcurrent });
     inFlight++;
     openai.warm();
     try {
@@ -99,7 +87,7 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
         note.upstream = "merged";
         return await mergedModelList(res, headers, openai, locals, route, config.timeouts.firstByteMs).catch(
           (error: unknown) => {
-            throw error instanceof RelayError ? error : upstreamFailure(error, config.upstream, config.timeouts);
+            throw upstreamFailure(error, config.upstream, config.timeouts);
           },
         );
       }

@@ -2,14 +2,9 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage, type 
 import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { RelayError } from "../errors.js";
-import {
-  upstreamFailure,
-  upstreamTarget,
-  writeFailure,
-  type ForwardOutcome,
-  type UpstreamTimeouts,
-} from "./forward.js";
+import { upstreamRedirect } from "../errors.js";
+import { upstreamFailure, writeFailure, type UpstreamTimeouts } from "./failures.js";
+import { upstreamTarget, type ForwardOutcome } from "./forward.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import { errors } from "./pool.js";
 
@@ -85,7 +80,7 @@ export function passWebSocket(
         client.destroy();
         return;
       }
-      const relayError = error instanceof RelayError ? error : upstreamFailure(error, upstream, timeouts);
+      const relayError = upstreamFailure(error, upstream, timeouts);
       outcome.status = relayError.status;
       outcome.failure = relayError.code;
       upstreamReq.destroy();
@@ -142,13 +137,7 @@ export function passWebSocket(
       if (status >= 300 && status < 400) {
         // As for any request: following a redirect could send the caller's key to another host.
         answer.resume();
-        return fail(
-          new RelayError(
-            502,
-            "upstream_redirect",
-            `${upstream.host} answered with a redirect (${status}), which the relay does not follow. Check the --upstream setting.`,
-          ),
-        );
+        return fail(upstreamRedirect(upstream.host, status));
       }
       // No upgrade: the upstream's refusal (bad key, unknown model, wrong path) goes back as it is.
       clearTimeout(timer);

@@ -40,7 +40,7 @@ describe("only paired devices may use /v1", () => {
         const res = await fresh.fetch(`${fresh.baseURL}/models`, { headers });
         expect(res.status, String(token?.length)).toBe(401);
         const body = (await res.json()) as { error: { code: string; message: string; type: string } };
-        expect(body.error).toMatchObject({ code: "device_token_invalid", type: "invalid_request_error" });
+        expect(body.error).toMatchObject({ code: "device_token_invalid", type: "passerelle_error" });
         expect(body.error.message).toContain("passerelle pair");
       }
       expect(upstream.requests).toHaveLength(0);
