@@ -143,10 +143,14 @@ describe("what the relay does not forward", () => {
 });
 
 describe("the relay's own answers", () => {
-  it("reports its health and version", async () => {
+  it("reports its health and version, and the largest body it accepts (--max-body)", async () => {
     const res = await t.relay.fetch(t.relay.baseURL.replace(/\/v1$/, "/health"));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(await res.json()).toMatchObject({
+      status: "ok",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      limits: { maxBodyBytes: 50_000_000 },
+    });
   });
 
   it("answers an unknown path with a 404 in OpenAI's error shape", async () => {

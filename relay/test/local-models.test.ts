@@ -72,6 +72,9 @@ describe("models served by the PC's own model servers", () => {
     const started = performance.now();
     const models = await relay.client("sk-test-local-3").models.list();
     expect(models.data.map((m) => m.id)).toEqual(["gpt-4.1-mini", "gpt-4.1", "llama3.2:3b", "qwen2.5-coder:7b"]);
+    // The PC's own models say which server answers for them; OpenAI's are left as OpenAI sent them.
+    const servers = models.data.map((m) => (m as { passerelle_server?: string }).passerelle_server);
+    expect(servers).toEqual([undefined, undefined, "ollama", "ollama"]);
     expect(performance.now() - started).toBeLessThan(3000);
     expect(openai.requests[0]?.headers.authorization).toBe("Bearer sk-test-local-3");
     expect(ollama.requests[0]?.headers.authorization).toBeUndefined();

@@ -120,7 +120,13 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
   });
 
   router.get("/health", (ctx) => {
-    ctx.body = { status: "ok", version, id: options.security.identity.relayId };
+    // The body limit lets a client refuse a too large request (a file attached) before sending any of it.
+    ctx.body = {
+      status: "ok",
+      version,
+      id: options.security.identity.relayId,
+      limits: { maxBodyBytes: config.limits.maxBodyBytes },
+    };
   });
 
   addPairingRoutes(router, options.security);

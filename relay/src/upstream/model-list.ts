@@ -12,6 +12,8 @@ interface ModelEntry {
   object: "model";
   created: number;
   owned_by: string;
+  /** Set on the PC's own models: the server in models.json that answers for it (clients then keep Chat Completions). */
+  passerelle_server?: string;
 }
 
 /** The models a local server lists that this relay routes to it; an empty list when it is down or slow. */
@@ -27,6 +29,7 @@ async function localModels(server: LocalServer, forwarder: Forwarder, route: Mod
         object: "model",
         created: typeof m.created === "number" ? m.created : 0,
         owned_by: typeof m.owned_by === "string" ? m.owned_by : server.name,
+        passerelle_server: server.name,
       }));
   } catch {
     return []; // a local server that is off must not break the list
