@@ -47,12 +47,10 @@ describe("Ask", () => {
     const [request] = server.chatRequests;
     expect(request.headers.authorization).toBe("Bearer sk-test-key");
     expect(request.headers["x-passerelle-token"]).toBe(TEST_DEVICE_TOKEN);
-    expect(request.body).toMatchObject({
-      model: "gpt-4.1-mini",
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    expect((request.body.messages as { content: string }[]).at(-1)?.content).toBe("What is the capital of France?");
+    // OpenAI's models answer through the Responses API, and OpenAI is asked to keep nothing.
+    expect(request.url).toBe("/v1/responses");
+    expect(request.body).toMatchObject({ model: "gpt-4.1-mini", stream: true, store: false });
+    expect((request.messages as { content: string }[]).at(-1)?.content).toBe("What is the capital of France?");
   });
 
   it("copies and pastes the answer", async () => {

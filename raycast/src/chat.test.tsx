@@ -24,7 +24,7 @@ async function say(text: string) {
 }
 
 function sentMessages(index: number) {
-  return (server.chatRequests[index].body.messages as { role: string; content: string }[]).map(
+  return (server.chatRequests[index].messages as { role: string; content: string }[]).map(
     (message) => `${message.role}: ${message.content}`,
   );
 }

@@ -71,7 +71,7 @@ describe("one pinned connection per command", () => {
 
     fireEvent.click(item.querySelector("button")!);
     await waitForDetail();
-    expect(urls()).toEqual(["/health", "/v1/chat/completions"]);
+    expect(urls()).toEqual(["/health", "/v1/responses"]);
     expect(server.chatRequests[0].headers.authorization).toBe(`Bearer ${raycast.preferences.apiKey}`);
     expect(server.handshakes).toBe(1);
     view.unmount();

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
-import { chunkEvent, sseAnswer } from "../test/fake-openai";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
@@ -49,10 +48,10 @@ describe("History", () => {
 
   it("keeps an answer cut short when the view closes, marked interrupted", async () => {
     server.onChat = async (_request, res) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(sseAnswer([])[0] + chunkEvent("Half of an"));
+      FakeOpenAIServer.openStream(res);
+      FakeOpenAIServer.writeText(res, "Half of an");
       await new Promise((resolve) => setTimeout(resolve, 150));
-      res.write(chunkEvent(" answer"));
+      FakeOpenAIServer.writeText(res, " answer");
       // …and then never finishes, as when Raycast closes mid-stream
     };
     const view = renderCommand(<Ask arguments={{ question: "Long story?" }} launchType={"userInitiated" as never} />);

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 
 import { describe, expect, it } from "vitest";
-import { chunkEvent, sseAnswer } from "../test/fake-openai";
+import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, waitForDetail } from "../test/render";
@@ -19,17 +19,14 @@ describe("a 50,000-token answer", () => {
   it("streams with bounded re-renders and bounded memory", async () => {
     // The relay forwards OpenAI's events as they come: 50,000 chunk events, sent in bursts.
     server.onChat = async (_request, res) => {
-      const [first, ...rest] = sseAnswer([]);
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(first);
+      FakeOpenAIServer.openStream(res);
       for (let i = 0; i < TOKENS; i += 500) {
         let burst = "";
-        for (let j = i; j < i + 500; j++) burst += chunkEvent(`w${j} `);
+        for (let j = i; j < i + 500; j++) burst += FakeOpenAIServer.textEvent(res, `w${j} `);
         res.write(burst);
         await new Promise((resolve) => setImmediate(resolve));
       }
-      for (const event of rest) res.write(event.replace('"completion_tokens":0', `"completion_tokens":${TOKENS}`));
-      res.end();
+      FakeOpenAIServer.endStream(res, { input: 12, output: TOKENS });
     };
     expect(typeof (globalThis as { gc?: unknown }).gc).toBe("function");
     const baseline = heapUsed();

@@ -22,7 +22,7 @@ function run(prompt: string, argument?: string) {
 }
 
 function lastUserMessage(): string {
-  const messages = server.chatRequests.at(-1)?.body.messages as { content: string }[];
+  const messages = server.chatRequests.at(-1)?.messages as { content: string }[];
   return messages.at(-1)!.content;
 }
 

@@ -2,7 +2,7 @@
 import { Action, ActionPanel, Detail } from "@raycast/api";
 import { render, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { chunkEvent } from "../test/fake-openai";
+import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { renderCommand, runAction, visible, waitUntilLoaded } from "../test/render";
 import Ask from "./ask";
@@ -38,8 +38,8 @@ describe("keyboard shortcuts", () => {
   it("gives Stop Answer and every other action of a streaming answer their own shortcut", async () => {
     // An answer that has begun and goes on until the request is stopped.
     server.onChat = (_request, res) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(chunkEvent("Paris"));
+      FakeOpenAIServer.openStream(res);
+      FakeOpenAIServer.writeText(res, "Paris");
     };
     renderCommand(<Ask arguments={{ question: "Capital?" }} launchType={"userInitiated" as never} />);
     await waitFor(() => expect(visible("[role='menuitem']").map((item) => item.textContent)).toContain("Stop Answer"));

@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 
 function lastUserMessage(): string {
-  const messages = server.chatRequests.at(-1)?.body.messages as { role: string; content: string }[];
+  const messages = server.chatRequests.at(-1)?.messages as { role: string; content: string }[];
   return messages.at(-1)!.content;
 }
 

@@ -87,7 +87,9 @@ export function fakeFetch(respond: (request: RecordedRequest, signal?: AbortSign
   const fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const headers = new Headers(init?.headers);
-    const body = typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    const raw = init?.body;
+    const text = typeof raw === "string" ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : "";
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     const request = { url, headers, body };
     requests.push(request);
     return respond(request, init?.signal ?? undefined);

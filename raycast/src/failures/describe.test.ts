@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 // The relay's own list of the codes it sends: the contract this file holds the extension to.
 import { RELAY_ERROR_CODES } from "../../../relay/src/errors";
 import { makeSelfSignedCertificate } from "../../test/certificates";
+import { responseEvent } from "../../test/fake-responses";
 import { chunkEvent, errorResponse, fakeFetch, sseResponse } from "../../test/fake-openai";
 import { closedPort } from "../../test/ports";
 import { streamCompletion } from "../openai/completion";
@@ -18,6 +19,12 @@ import {
   RelayUnreachableError,
 } from "./errors";
 import { createRelayClient } from "../relay/transport";
+import {
+  AttachmentTooLargeError,
+  AttachmentUnusableError,
+  RequestTooLargeError,
+  ScreenRecordingDeniedError,
+} from "./errors";
 import { describeFailure, isCancellation, isRelayUnreachable, redactSecrets, RELAY_FAILURES } from "./describe";
 import { parseRelayAddress } from "../relay/address";
 
@@ -126,11 +133,33 @@ describe("describeFailure", () => {
     const pieces: string[] = [];
     const error = await streamCompletion(
       client,
-      { model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] },
+      { model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }], api: "chat" },
       (text) => pieces.push(text),
     ).catch((caught: unknown) => caught);
     expect(pieces).toEqual(["Half an"]);
     expect(describeFailure(error).title).toBe(RELAY_FAILURES.upstream_idle_timeout.title);
+  });
+
+  it("words it the same in the middle of a Responses API stream", async () => {
+    const { fetch } = fakeFetch(() =>
+      sseResponse([
+        responseEvent(
+          "response.output_text.delta",
+          { item_id: "m", output_index: 0, content_index: 0, delta: "Half an", logprobs: [] },
+          1,
+        ),
+        `event: error\ndata: ${JSON.stringify({ error: { message: "cut", type: "relay_error", param: null, code: "upstream_closed" } })}\n\n`,
+      ]),
+    );
+    const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
+    const pieces: string[] = [];
+    const error = await streamCompletion(
+      client,
+      { model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] },
+      (text) => pieces.push(text),
+    ).catch((caught: unknown) => caught);
+    expect(pieces).toEqual(["Half an"]);
+    expect(describeFailure(error).title).toBe(RELAY_FAILURES.upstream_closed.title);
   });
 
   it("keeps Connect to Relay as the fix when the relay no longer knows this Mac", async () => {
@@ -312,5 +341,34 @@ describe("isCancellation and redactSecrets", () => {
 
   it("masks keys", () => {
     expect(redactSecrets("key sk-proj-AbC_12-x and sk-test****wxyz")).toBe("key sk-… and sk-…");
+  });
+});
+
+describe("describeFailure for files and the screen", () => {
+  it("names a file too large and the limit, and says nothing was sent", () => {
+    expect(describeFailure(new AttachmentTooLargeError("scan.pdf", 25_000_000, 20_000_000))).toMatchObject({
+      title: "scan.pdf is too large",
+      message: "It is 25 MB; Passerelle sends files of up to 20 MB. Nothing was sent: choose a smaller file.",
+    });
+  });
+
+  it("names the files and the relay's --max-body when together they are too large", () => {
+    const failure = describeFailure(new RequestTooLargeError(5_800_000, 5_000_000, ["a.png", "b.pdf"]));
+    expect(failure.title).toBe("Too large for the relay");
+    expect(failure.message).toBe(
+      "With a.png, b.pdf the request is 5.8 MB; the relay accepts 5 MB (its --max-body). Nothing was sent: attach fewer files, or raise --max-body on the relay.",
+    );
+  });
+
+  it("says where to grant Screen Recording, with the action that opens it", () => {
+    expect(describeFailure(new ScreenRecordingDeniedError())).toMatchObject({
+      title: "Raycast may not record the screen",
+      message: expect.stringContaining("Privacy & Security → Screen & System Audio Recording"),
+      fix: "screen-recording",
+    });
+  });
+
+  it("says a file from History is gone", () => {
+    expect(describeFailure(new AttachmentUnusableError("photo.png", "missing")).title).toBe("File no longer available");
   });
 });

@@ -11,20 +11,28 @@ import {
   RateLimitError,
 } from "openai";
 import {
+  AttachmentTooLargeError,
+  AttachmentUnusableError,
   CertificateMismatchError,
+  megabytes,
   NotPairedError,
   PairingCodeError,
   PairingRefusedError,
   RelayAddressError,
   RelayNotFoundError,
   RelayUnreachableError,
+  RequestTooLargeError,
+  ScreenRecordingDeniedError,
 } from "./errors";
 import { RELAY_FAILURES } from "./relay-wording";
 
 export { RELAY_FAILURES } from "./relay-wording";
 
-/** Where a failure is fixed: the extension's preferences (key, model), or pairing (Connect to Relay). */
-export type FailureFix = "preferences" | "connect-to-relay";
+/**
+ * Where a failure is fixed: the extension's preferences (key, model), pairing (Connect to Relay), or macOS's
+ * Screen Recording settings.
+ */
+export type FailureFix = "preferences" | "connect-to-relay" | "screen-recording";
 
 /** What to tell a person about a failure, and what they can do about it. */
 export interface FailureDescription {
@@ -204,8 +212,48 @@ function relayFailure(code: string | null | undefined, error: APIError | Pairing
   return { ...wording, message: wording.message + wait };
 }
 
+/** Files refused on the Mac, and the screen that could not be captured: nothing was sent. */
+function describeAttachment(error: unknown): Omit<FailureDescription, "detail"> | undefined {
+  if (error instanceof AttachmentTooLargeError) {
+    return {
+      title: `${error.fileName} is too large`,
+      message: `It is ${megabytes(error.bytes)}; Passerelle sends files of up to ${megabytes(error.limit)}. Nothing was sent: choose a smaller file.`,
+    };
+  }
+  if (error instanceof RequestTooLargeError) {
+    return {
+      title: "Too large for the relay",
+      message: `With ${error.fileNames.join(", ")} the request is ${megabytes(error.bytes)}; the relay accepts ${megabytes(error.limit)} (its --max-body). Nothing was sent: attach fewer files, or raise --max-body on the relay.`,
+    };
+  }
+  if (error instanceof AttachmentUnusableError) {
+    const titles = {
+      folder: "Folders cannot be attached",
+      missing: "File no longer available",
+      unsupported: "File not supported",
+    };
+    const advice = {
+      folder: "Select the files inside it instead.",
+      missing: "It was moved or deleted since it was chosen.",
+      unsupported: "Attach images (PNG, JPEG, WebP, GIF, HEIC), PDFs, or text and code files.",
+    };
+    return { title: titles[error.reason], message: `${error.message} ${advice[error.reason]}` };
+  }
+  if (error instanceof ScreenRecordingDeniedError) {
+    return {
+      title: "Raycast may not record the screen",
+      message:
+        "Allow Raycast in System Settings → Privacy & Security → Screen & System Audio Recording, then run Ask About Screen again.",
+      fix: "screen-recording",
+    };
+  }
+  return undefined;
+}
+
 function describe(error: unknown, context: { model?: string; address?: string }): Omit<FailureDescription, "detail"> {
   const model = context.model ? `"${context.model}"` : "This model";
+  const attachment = describeAttachment(error);
+  if (attachment) return attachment;
   if (error instanceof NotPairedError) return NOT_PAIRED;
   if (error instanceof PairingCodeError) return { title: "Not a pairing code", message: error.message };
   if (error instanceof CertificateMismatchError) return { title: "Not the relay of this code", message: error.message };

@@ -85,3 +85,62 @@ export class PairingRefusedError extends Error {
     this.name = "PairingRefusedError";
   }
 }
+
+/** A file larger than Passerelle sends, refused before anything left the Mac. */
+export class AttachmentTooLargeError extends Error {
+  readonly code = "PASSERELLE_ATTACHMENT_TOO_LARGE";
+  constructor(
+    readonly fileName: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`${fileName} is ${megabytes(bytes)}; files of up to ${megabytes(limit)} can be sent.`);
+    this.name = "AttachmentTooLargeError";
+  }
+}
+
+/** The question and its files together exceed what the relay accepts (its `--max-body`): nothing was sent. */
+export class RequestTooLargeError extends Error {
+  readonly code = "PASSERELLE_REQUEST_TOO_LARGE";
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+    readonly fileNames: string[],
+  ) {
+    super(`The request with ${fileNames.join(", ")} is ${megabytes(bytes)}; the relay accepts ${megabytes(limit)}.`);
+    this.name = "RequestTooLargeError";
+  }
+}
+
+/** A file that cannot be attached: a folder, a kind the model cannot read, or a file gone since it was chosen. */
+export class AttachmentUnusableError extends Error {
+  readonly code = "PASSERELLE_ATTACHMENT_UNUSABLE";
+  constructor(
+    readonly fileName: string,
+    readonly reason: "folder" | "unsupported" | "missing",
+  ) {
+    super(
+      reason === "folder"
+        ? `${fileName} is a folder.`
+        : reason === "missing"
+          ? `${fileName} is no longer available.`
+          : `${fileName} is neither an image, a PDF nor a text file.`,
+    );
+    this.name = "AttachmentUnusableError";
+  }
+}
+
+/** `screencapture` was refused: Raycast lacks the Screen Recording permission. */
+export class ScreenRecordingDeniedError extends Error {
+  readonly code = "PASSERELLE_SCREEN_RECORDING_DENIED";
+  constructor(options?: { cause: unknown }) {
+    super("Raycast is not allowed to record the screen.", options);
+    this.name = "ScreenRecordingDeniedError";
+  }
+}
+
+/** `12.4 MB` (decimal megabytes, as the relay's `--max-body` counts them). */
+export function megabytes(bytes: number): string {
+  const value = bytes / 1_000_000;
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, "") : Math.round(value)} MB`;
+}

@@ -1,4 +1,4 @@
-import { Clipboard, openExtensionPreferences, showToast, Toast } from "@raycast/api";
+import { Clipboard, open, openExtensionPreferences, showToast, Toast } from "@raycast/api";
 import { describeFailure, type FailureDescription, type FailureFix } from "./describe";
 import { openConnectToRelay } from "../helpers/launch";
 
@@ -8,7 +8,15 @@ const FIXES: Record<FailureFix, { title: string; onAction: () => void }> = {
     title: "Connect to Relay",
     onAction: () => void openConnectToRelay(),
   },
+  "screen-recording": {
+    title: "Open Privacy Settings",
+    onAction: () => void open(SCREEN_RECORDING_SETTINGS),
+  },
 };
+
+/** macOS's Privacy & Security pane, at Screen Recording. */
+export const SCREEN_RECORDING_SETTINGS =
+  "x-apple.systempreferences:com.apple.preference.security?Privacy_ScreenCapture";
 
 /** Shows one failure toast with what to do next, "Copy Error", and the action that fixes it when there is one. */
 export async function showFailure(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptsTemperature, chooseModel, sortModels } from "./model-traits";
+import { acceptsTemperature, answerApi, chooseModel, isReasoningModel, sortModels } from "./model-traits";
 
 describe("acceptsTemperature", () => {
   it.each([
@@ -40,4 +40,27 @@ describe("sortModels", () => {
       "mistral",
     ]);
   });
+});
+
+describe("answerApi", () => {
+  it.each([
+    ["gpt-4.1", "responses"],
+    ["o4-mini", "responses"],
+    ["gpt-5", "responses"],
+    ["llama3.2:3b", "chat"],
+    ["qwen2.5-coder", "chat"],
+  ])("%s goes through %s", (model, api) => expect(answerApi(model)).toBe(api));
+
+  it("keeps Chat Completions for a model the relay says the PC serves, even one named like OpenAI's", () => {
+    expect(answerApi("gpt-oss:20b", new Set(["gpt-oss:20b"]))).toBe("chat");
+  });
+});
+
+describe("isReasoningModel", () => {
+  it.each([
+    ["o4-mini", true],
+    ["gpt-5", true],
+    ["gpt-5-chat-latest", false],
+    ["gpt-4.1", false],
+  ])("%s -> %s", (model, expected) => expect(isReasoningModel(model)).toBe(expected));
 });

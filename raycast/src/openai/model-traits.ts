@@ -1,7 +1,29 @@
-/** Reasoning models (o1, o3, o4-mini, gpt-5…) refuse any temperature but the default. */
+/** The model's own name, without a provider's prefix (`openai/gpt-5` → `gpt-5`). */
+function baseName(model: string): string {
+  return model.toLowerCase().split("/").pop() ?? "";
+}
+
+/** Reasoning models (o1, o3, o4-mini, gpt-5…) think before they answer, and refuse any temperature but the default. */
+export function isReasoningModel(model: string): boolean {
+  return /^(o\d|gpt-5)/.test(baseName(model)) && !/^gpt-5(\.\d+)?-chat/.test(baseName(model));
+}
+
+/** Reasoning models refuse any temperature but the default. */
 export function acceptsTemperature(model: string): boolean {
-  const name = model.toLowerCase().split("/").pop() ?? "";
-  return !/^(o\d|gpt-5)/.test(name);
+  return !isReasoningModel(model);
+}
+
+/** Which of OpenAI's APIs a model is asked through. */
+export type AnswerApi = "responses" | "chat";
+
+/**
+ * OpenAI's models answer through the Responses API (web search, reasoning summaries, `store: false`); a model
+ * served by a program on the PC (the relay's models.json) keeps Chat Completions, which those servers speak.
+ * `servedByPC` is what the relay's model list says; without it, a name OpenAI does not use is taken for a PC's.
+ */
+export function answerApi(model: string, servedByPC?: ReadonlySet<string>): AnswerApi {
+  if (servedByPC?.has(model)) return "chat";
+  return /^(gpt-|o\d|chatgpt-|codex-|computer-use)/.test(baseName(model)) ? "responses" : "chat";
 }
 
 /** What a model is used for: quick text transforms, or questions and chat. */

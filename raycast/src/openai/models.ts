@@ -13,13 +13,22 @@ interface CachedModels {
   baseURL: string;
   at: number;
   ids: string[];
+  /** The models a program on the PC serves (the relay marks them), which keep Chat Completions. */
+  servedByPC?: string[];
 }
 
 /** The chat models the relay offers (OpenAI's and the PC's local ones), from `GET /v1/models`. */
-export async function fetchModels(client: OpenAI, signal?: AbortSignal): Promise<string[]> {
+export async function fetchModels(
+  client: OpenAI,
+  signal?: AbortSignal,
+): Promise<{ ids: string[]; servedByPC: string[] }> {
   const ids: string[] = [];
-  for await (const model of client.models.list({ signal })) ids.push(model.id);
-  return sortModels(ids);
+  const servedByPC: string[] = [];
+  for await (const model of client.models.list({ signal })) {
+    ids.push(model.id);
+    if ((model as { passerelle_server?: unknown }).passerelle_server) servedByPC.push(model.id);
+  }
+  return { ids: sortModels(ids), servedByPC };
 }
 
 /** The cached list for this relay, and whether it is still fresh. */
@@ -29,14 +38,29 @@ export async function readCachedModels(baseURL: string, now = Date.now()) {
   try {
     const cached = JSON.parse(raw) as CachedModels;
     if (cached.baseURL !== baseURL || !Array.isArray(cached.ids)) return undefined;
-    return { ids: cached.ids, fresh: now - cached.at < MODELS_TTL_MS };
+    return { ids: cached.ids, servedByPC: cached.servedByPC ?? [], fresh: now - cached.at < MODELS_TTL_MS };
   } catch {
     return undefined;
   }
 }
 
-export async function writeCachedModels(baseURL: string, ids: string[], now = Date.now()): Promise<void> {
-  await LocalStorage.setItem(CACHE_KEY, JSON.stringify({ baseURL, at: now, ids } satisfies CachedModels));
+export async function writeCachedModels(
+  baseURL: string,
+  models: { ids: string[]; servedByPC: string[] },
+  now = Date.now(),
+): Promise<void> {
+  await LocalStorage.setItem(CACHE_KEY, JSON.stringify({ baseURL, at: now, ...models } satisfies CachedModels));
+}
+
+/**
+ * The models the paired relay last said a program on the PC serves (from the cached list, however old: a model
+ * moves between OpenAI and the PC only when models.json changes). Empty when no list was ever fetched.
+ */
+export async function modelsServedByPC(): Promise<Set<string>> {
+  const paired = await getRelayConnection().catch(() => undefined);
+  if (!paired) return new Set();
+  const cached = await readCachedModels(parseRelayAddress(paired.address, paired.scheme).baseURL);
+  return new Set(cached?.servedByPC ?? []);
 }
 
 /**
@@ -51,9 +75,9 @@ export async function loadModels(signal?: AbortSignal): Promise<string[]> {
     return await withPairedRelay(
       paired,
       async (connection) => {
-        const ids = await fetchModels(relayClient(connection, getApiKey()), signal);
-        await writeCachedModels(parseRelayAddress(connection.address, connection.scheme).baseURL, ids);
-        return ids;
+        const models = await fetchModels(relayClient(connection, getApiKey()), signal);
+        await writeCachedModels(parseRelayAddress(connection.address, connection.scheme).baseURL, models);
+        return models.ids;
       },
       { signal },
     );

@@ -104,6 +104,8 @@ export function clientOver(transport: RelayTransport, apiKey: string, options: R
 export interface RelayHealth {
   version: string;
   latencyMs: number;
+  /** The largest request body the relay accepts (its `--max-body`), when it says so. */
+  maxBodyBytes?: number;
 }
 
 /** Calls the relay's `GET /health` (outside `/v1`). Throws like `fetch` when the relay cannot be reached. */
@@ -130,9 +132,14 @@ export async function checkRelayHealth(
         response.headers,
       );
     }
-    const body = (await response.json()) as { status?: string; version?: string };
+    const body = (await response.json()) as { status?: string; version?: string; limits?: { maxBodyBytes?: unknown } };
     if (body.status !== "ok") throw new Error("The relay says it is not ready.");
-    return { version: body.version ?? "unknown", latencyMs };
+    const maxBodyBytes = body.limits?.maxBodyBytes;
+    return {
+      version: body.version ?? "unknown",
+      latencyMs,
+      ...(typeof maxBodyBytes === "number" && maxBodyBytes > 0 && { maxBodyBytes }),
+    };
   } finally {
     await transport.close();
   }

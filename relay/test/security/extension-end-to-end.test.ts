@@ -54,10 +54,11 @@ describe("a question from the extension, through the relay, to OpenAI and back",
 
     expect(deltas).toEqual(["Bonjour", " depuis", " le", " PC"]);
     expect(answer).toMatchObject({ text: "Bonjour depuis le PC", model: "gpt-4.1-mini", usage: { completion: 4 } });
-    const call = upstream.requests.find((r) => r.path === "/v1/chat/completions")!;
+    // OpenAI's models are asked through the Responses API, with OpenAI told to keep nothing.
+    const call = upstream.requests.find((r) => r.path === "/v1/responses")!;
     // OpenAI saw the Mac's key, and nothing of the relay's own token.
     expect(call.headers.authorization).toBe("Bearer sk-test-from-the-mac");
     expect(call.headers["x-passerelle-token"]).toBeUndefined();
-    expect(JSON.parse(call.body)).toMatchObject({ model: "gpt-4.1-mini", stream: true });
+    expect(JSON.parse(call.body)).toMatchObject({ model: "gpt-4.1-mini", stream: true, store: false });
   });
 });
