@@ -5,7 +5,8 @@ import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server"
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
-import { markdown, metadata, renderCommand, runAction, waitUntilLoaded } from "../test/render";
+import { markdown, metadata, renderCommand, runAction, visible, waitUntilLoaded } from "../test/render";
+import { waitFor } from "@testing-library/react";
 import { PAIRED_RELAY_KEY } from "./relay/connection";
 import Ask from "./ask";
 
@@ -70,6 +71,32 @@ describe("Ask", () => {
     await waitUntilLoaded();
     expect(markdown()).toBe("Second answer.");
     expect(server.chatRequests).toHaveLength(2);
+  });
+
+  it("asked again mid-stream, shows the new answer streaming: the first one's end changes nothing", async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let turn = 0;
+    server.onChat = async (_request, res) => {
+      const first = ++turn === 1;
+      FakeOpenAIServer.openStream(res);
+      FakeOpenAIServer.writeText(res, first ? "First, half" : "Second");
+      if (first) return; // never ends: Ask Again cancels it
+      await held;
+      FakeOpenAIServer.writeText(res, " answer.");
+      FakeOpenAIServer.endStream(res);
+    };
+    ask("Capital?");
+    await waitFor(() => expect(markdown()).toBe("First, half"));
+    await runAction("Ask Again");
+    await waitFor(() => expect(markdown()).toBe("Second"));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // time for the first request's end to come through
+    expect(visible("[aria-busy='true']")).toHaveLength(1);
+    expect(metadata("Status")).toBeUndefined();
+    release();
+    await waitUntilLoaded();
+    expect(markdown()).toBe("Second answer.");
+    expect(raycast.toasts).toHaveLength(0);
   });
 
   it("shows one toast that says to check the key when OpenAI refuses it", async () => {

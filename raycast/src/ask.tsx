@@ -3,7 +3,7 @@ import { useState } from "react";
 import { AnswerView } from "./components/answer-view";
 import { chooseModel } from "./openai/model-traits";
 import { questionMessages } from "./prompts/prompt";
-import { newRequestId, type AnswerRequest } from "./hooks/use-answer";
+import { newRequestId, type AnswerRequest } from "./openai/answer-run";
 
 /** Ask: one question, the answer streamed as markdown. */
 export default function Command(props: LaunchProps<{ arguments: Arguments.Ask }>) {

@@ -1,5 +1,6 @@
 import { Action, ActionPanel, Form, Icon, List, popToRoot, showToast, Toast, useNavigation } from "@raycast/api";
 import { hostname } from "node:os";
+import { useForm } from "@raycast/utils";
 import { useEffect, useState } from "react";
 import { savePairedRelay } from "./relay/connection";
 import { browseRelays, findRelayById, type DiscoveredRelay } from "./relay/discovery";
@@ -61,36 +62,50 @@ export default function Command() {
 
 interface PairValues {
   code: string;
-  address?: string;
+  address: string;
   deviceName: string;
+}
+
+/** Pairs as the form says: finds the relay by its code unless it was picked or its address typed, then stores it. */
+async function pair(values: PairValues, relay: DiscoveredRelay | undefined): Promise<void> {
+  const toast = await showToast({ style: Toast.Style.Animated, title: "Pairing…" });
+  try {
+    const code = parsePairingCode(values.code);
+    if (!code) throw new PairingCodeError();
+    const address = relay?.address ?? (values.address.trim() || (await findByCode(code.fingerprintPart)));
+    const paired = await pairWithRelay({ address, code: values.code, deviceName: values.deviceName.trim() || "Mac" });
+    await savePairedRelay(paired);
+    toast.style = Toast.Style.Success;
+    toast.title = "Paired with the relay";
+    toast.message = "Ask, Chat and Transform now go through it, over an encrypted connection.";
+    await popToRoot();
+  } catch (error) {
+    await toast.hide();
+    throw error;
+  }
 }
 
 function PairForm({ relay }: { relay?: DiscoveredRelay }) {
   const { pop } = useNavigation();
-  const [codeError, setCodeError] = useState<string>();
   const [busy, setBusy] = useState(false);
-
-  async function submit(values: PairValues) {
-    const code = parsePairingCode(values.code);
-    if (!code) return setCodeError(`${CODE_CHARS} letters and digits, as the relay shows them`);
-    setBusy(true);
-    const toast = await showToast({ style: Toast.Style.Animated, title: "Pairing…" });
-    try {
-      const address = relay?.address ?? (values.address?.trim() || (await findByCode(code.fingerprintPart)));
-      const paired = await pairWithRelay({ address, code: values.code, deviceName: values.deviceName.trim() || "Mac" });
-      await savePairedRelay(paired);
-      toast.style = Toast.Style.Success;
-      toast.title = "Paired with the relay";
-      toast.message = "Ask, Chat and Transform now go through it, over an encrypted connection.";
-      await popToRoot();
-    } catch (error) {
-      await toast.hide();
-      await showFailure(error);
-      if (error instanceof PairingCodeError) setCodeError(error.message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { handleSubmit, itemProps, setValidationError } = useForm<PairValues>({
+    initialValues: { code: "", address: "", deviceName: hostname().replace(/\.local$/, "") },
+    validation: {
+      code: (value) =>
+        parsePairingCode(value ?? "") ? undefined : `${CODE_CHARS} letters and digits, as the relay shows them`,
+    },
+    onSubmit: async (values) => {
+      setBusy(true);
+      try {
+        await pair(values, relay);
+      } catch (error) {
+        await showFailure(error);
+        if (error instanceof PairingCodeError) setValidationError("code", error.message);
+      } finally {
+        setBusy(false);
+      }
+    },
+  });
 
   return (
     <Form
@@ -98,28 +113,22 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
       navigationTitle={relay ? `Pair with ${relay.name}` : "Pair with a Relay"}
       actions={
         <ActionPanel>
-          <Action.SubmitForm title="Pair" icon={Icon.Link} onSubmit={submit} />
+          <Action.SubmitForm title="Pair" icon={Icon.Link} onSubmit={handleSubmit} />
           <Action title="Back" icon={Icon.ArrowLeft} onAction={pop} />
         </ActionPanel>
       }
     >
       <Form.Description text="On the PC, press p in the relay's window (or run `npx passerelle pair`) and type the code it shows." />
-      <Form.TextField
-        id="code"
-        title="Pairing Code"
-        placeholder={CODE_PLACEHOLDER}
-        error={codeError}
-        onChange={() => setCodeError(undefined)}
-      />
+      <Form.TextField title="Pairing Code" placeholder={CODE_PLACEHOLDER} {...itemProps.code} />
       {!relay && (
         <Form.TextField
-          id="address"
           title="Relay Address"
           placeholder="Optional: found by its code on this network"
           info="Only if the relay is not found: the address it prints at start, e.g. 192.168.1.20:8787."
+          {...itemProps.address}
         />
       )}
-      <Form.TextField id="deviceName" title="This Mac's Name" defaultValue={hostname().replace(/\.local$/, "")} />
+      <Form.TextField title="This Mac's Name" {...itemProps.deviceName} />
     </Form>
   );
 }

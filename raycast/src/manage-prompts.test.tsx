@@ -56,6 +56,13 @@ describe("Manage Prompts", () => {
       "A prompt needs instructions",
     ]);
     expect(raycast.storage.has("prompts")).toBe(false);
+    // Each error stays beside its own field until that field is filled.
+    fireEvent.change(screen.getByLabelText("Title"), { target: { value: "Pirate" } });
+    expect(screen.getAllByRole("alert").map((alert) => alert.textContent)).toEqual(["A prompt needs instructions"]);
+    fireEvent.change(screen.getByLabelText("Instructions"), { target: { value: "   " } });
+    await runAction("Save Prompt");
+    expect(screen.getAllByRole("alert").map((alert) => alert.textContent)).toEqual(["A prompt needs instructions"]);
+    expect(raycast.storage.has("prompts")).toBe(false);
   });
 
   it("edits a built-in prompt, marks it edited, and resets it", async () => {

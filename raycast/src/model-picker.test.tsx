@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
@@ -7,7 +7,6 @@ import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./relay/connection";
-import { MODELS_TTL_MS } from "./openai/models";
 import Ask from "./ask";
 import { ModelPicker } from "./components/model-picker";
 
@@ -36,26 +35,33 @@ describe("Try Another Model", () => {
     await waitFor(() => expect(markdown()).toBe("Answer from llama3.2:3b"));
     expect(server.chatRequests.at(-1)?.body.model).toBe("llama3.2:3b");
 
-    // The list is cached: opening it again does not ask the relay.
-    const modelCalls = server.requests.filter((request) => request.url === "/v1/models").length;
+    // The list is cached: opening it again shows it at once, before the relay is asked again.
+    expect(server.requests.filter((request) => request.url === "/v1/models")).toHaveLength(1);
+    server.models = ["gpt-4o", "gpt-5"];
     await runAction("Try Another Model");
-    await screen.findByRole("listitem", { name: "gpt-4o" });
-    expect(server.requests.filter((request) => request.url === "/v1/models").length).toBe(modelCalls);
-    expect(modelCalls).toBe(1);
+    expect(screen.getByRole("listitem", { name: "llama3.2:3b" })).toBeTruthy();
+    await screen.findByRole("listitem", { name: "gpt-5" });
+    expect(server.requests.filter((request) => request.url === "/v1/models")).toHaveLength(2);
   });
 
   it("shows the last list it had when the relay does not answer, and the failure when it has none", async () => {
     const address = `127.0.0.1:${await closedPort()}`;
     // No relay id: nothing to look for on the network.
     raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify({ ...server.pairedRelay(address), relayId: undefined }));
-    const stale = { baseURL: `https://${address}/v1`, at: Date.now() - 2 * MODELS_TTL_MS, ids: ["gpt-4o"] };
-    raycast.storage.set("models-cache", JSON.stringify(stale));
-    const view = renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
-    expect(await screen.findByRole("listitem", { name: "gpt-4o" })).toBeTruthy();
-    view.unmount();
-    raycast.storage.delete("models-cache");
     renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
     expect(await screen.findByText(`Relay not running (https://${address})`)).toBeTruthy();
+    cleanup();
+    // A list the relay gave earlier stays, with no failure in its place.
+    server.pair();
+    const view = renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
+    await screen.findByRole("listitem", { name: "gpt-4o" });
+    view.unmount();
+    raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify({ ...server.pairedRelay(address), relayId: undefined }));
+    renderCommand(<ModelPicker current="gpt-4.1-mini" onPick={() => undefined} />);
+    expect(screen.getByRole("listitem", { name: "gpt-4o" })).toBeTruthy();
+    await waitFor(() => expect(document.querySelector("[aria-busy='true']")).toBeNull());
+    expect(screen.getAllByRole("listitem").map((item) => item.getAttribute("aria-label"))).toContain("llama3.2:3b");
+    expect(screen.queryByText(`Relay not running (https://${address})`)).toBeNull();
   });
 
   it("says this Mac is not paired, and offers Connect to Relay, instead of a list", async () => {

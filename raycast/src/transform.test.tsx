@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
-import { markdown, renderCommand, runAction, waitForDetail } from "../test/render";
+import { markdown, renderCommand, runAction, waitForDetail, waitUntilLoaded } from "../test/render";
 import TransformClipboard from "./transform-clipboard";
 import TransformSelectedText from "./transform-selected-text";
 
@@ -68,6 +68,24 @@ describe("Transform Selected Text", () => {
     expect(lastUserMessage()).toMatch(/into English[\s\S]*Texte copié$/);
   });
 
+  it("says so when, no text being selected, the clipboard offered instead cannot be read", async () => {
+    raycast.clipboardError = new Error("Clipboard is not available");
+    renderCommand(<TransformSelectedText />);
+    expect(await screen.findByText("No text selected")).toBeTruthy();
+    await runAction("Use Clipboard Instead");
+    expect(await screen.findByText("Cannot read the clipboard")).toBeTruthy();
+    await waitUntilLoaded();
+  });
+
+  it("runs on the selection even when the clipboard beside it cannot be read", async () => {
+    raycast.selection = "Hello";
+    raycast.clipboardError = new Error("Clipboard is not available");
+    renderCommand(<TransformSelectedText />);
+    await runPrompt("Summarise");
+    await waitForDetail();
+    expect(lastUserMessage()).toMatch(/Hello$/);
+  });
+
   it("asks for the argument of Translate to…", async () => {
     raycast.selection = "Bonjour";
     renderCommand(<TransformSelectedText />);
@@ -102,5 +120,14 @@ describe("Transform Clipboard", () => {
   it("says when the clipboard has no text", async () => {
     renderCommand(<TransformClipboard />);
     await waitFor(() => expect(screen.getByText("No text on the clipboard")).toBeTruthy());
+  });
+
+  it("says when the clipboard cannot be read, and stops loading", async () => {
+    raycast.clipboardError = new Error("Clipboard is not available");
+    renderCommand(<TransformClipboard />);
+    expect(await screen.findByText("Cannot read the clipboard")).toBeTruthy();
+    expect(screen.getByText(/Clipboard is not available/)).toBeTruthy();
+    await waitUntilLoaded();
+    expect(server.requests).toHaveLength(0);
   });
 });

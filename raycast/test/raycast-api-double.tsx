@@ -26,11 +26,15 @@ function freshState() {
     /** What getSelectedText resolves to, or the error it rejects with. */
     selection: new Error("Unable to get selected text from frontmost application") as string | Error,
     clipboard: undefined as string | undefined,
+    /** When set, reading the clipboard rejects with it. */
+    clipboardError: undefined as Error | undefined,
     copied: [] as string[],
     pasted: [] as string[],
     toasts: [] as ToastRecord[],
     huds: [] as string[],
     storage: new Map<string, string | number | boolean>(),
+    /** Raycast's Cache, by namespace and key. */
+    cache: new Map<string, string>(),
     launched: [] as unknown[],
     opened: [] as string[],
     quicklinks: [] as { link: string; name?: string }[],
@@ -87,6 +91,7 @@ export const Clipboard = {
     raycast.pasted.push(typeof content === "string" ? content : content.text);
   },
   async readText() {
+    if (raycast.clipboardError) throw raycast.clipboardError;
     return raycast.clipboard;
   },
   async clear() {
@@ -112,23 +117,39 @@ export const LocalStorage = {
   },
 };
 
+/** Raycast's synchronous cache (what `useCachedPromise` keeps), one store per namespace, emptied before each test. */
 export class Cache {
-  private map = new Map<string, string>();
+  private readonly prefix: string;
+  private readonly listeners = new Set<(key: string | undefined, data: string | undefined) => void>();
+  constructor(options: { namespace?: string } = {}) {
+    this.prefix = `${options.namespace ?? ""}/`;
+  }
   get(key: string) {
-    return this.map.get(key);
+    return raycast.cache.get(this.prefix + key);
   }
   set(key: string, value: string) {
-    this.map.set(key, value);
+    raycast.cache.set(this.prefix + key, value);
+    for (const listener of this.listeners) listener(key, value);
   }
   has(key: string) {
-    return this.map.has(key);
+    return raycast.cache.has(this.prefix + key);
   }
   remove(key: string) {
-    return this.map.delete(key);
+    const removed = raycast.cache.delete(this.prefix + key);
+    for (const listener of this.listeners) listener(key, undefined);
+    return removed;
   }
-  subscribe() {
-    return () => undefined;
+  clear() {
+    for (const key of [...raycast.cache.keys()]) if (key.startsWith(this.prefix)) raycast.cache.delete(key);
+    for (const listener of this.listeners) listener(undefined, undefined);
   }
+  get isEmpty() {
+    return ![...raycast.cache.keys()].some((key) => key.startsWith(this.prefix));
+  }
+  subscribe = (listener: (key: string | undefined, data: string | undefined) => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
 }
 
 export const Toast = { Style: { Animated: "animated", Success: "success", Failure: "failure" } };

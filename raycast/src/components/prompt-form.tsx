@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Form, Icon, useNavigation } from "@raycast/api";
-import { useState } from "react";
+import { useForm } from "@raycast/utils";
 import type { Prompt, ResultAction } from "../prompts/prompt";
 
 const ICONS = [
@@ -39,90 +39,84 @@ interface Values {
   resultAction: string;
 }
 
-/** Creates or edits a prompt. */
+/** The prompt a filled form describes. */
+function promptFrom(values: Values, id: string, builtIn: boolean | undefined): Prompt {
+  return {
+    id,
+    title: values.title.trim(),
+    icon: values.icon || "Stars",
+    template: values.template,
+    model: values.model.trim() || undefined,
+    creativity: values.creativity === "" ? undefined : Number(values.creativity),
+    resultAction: (values.resultAction as ResultAction) || "show",
+    builtIn,
+  };
+}
+
+/** A prompt's fields as the form starts with them. */
+function initialValues(prompt: Prompt | undefined): Values {
+  return {
+    title: prompt?.title ?? "",
+    icon: prompt?.icon ?? "Stars",
+    template: prompt?.template ?? "",
+    model: prompt?.model ?? "",
+    creativity: prompt?.creativity === undefined ? "" : String(prompt.creativity),
+    resultAction: prompt?.resultAction ?? "show",
+  };
+}
+
+/** Creates or edits a prompt; a title and instructions are required, said beside each field. */
 export function PromptForm(props: {
   prompt?: Prompt;
   newId: string;
   onSave: (prompt: Prompt) => Promise<void> | void;
 }) {
   const { pop } = useNavigation();
-  const [errors, setErrors] = useState<{ title?: string; template?: string }>({});
-  const prompt = props.prompt;
-
-  const submit = async (values: Values) => {
-    const found = {
-      title: values.title.trim() ? undefined : "A prompt needs a title",
-      template: values.template.trim() ? undefined : "A prompt needs instructions",
-    };
-    if (found.title || found.template) {
-      setErrors(found);
-      return;
-    }
-    await props.onSave({
-      id: prompt?.id ?? props.newId,
-      title: values.title.trim(),
-      icon: values.icon || "Stars",
-      template: values.template,
-      model: values.model.trim() || undefined,
-      creativity: values.creativity === "" ? undefined : Number(values.creativity),
-      resultAction: (values.resultAction as ResultAction) || "show",
-      builtIn: prompt?.builtIn,
-    });
-    pop();
-  };
+  const { prompt } = props;
+  const { handleSubmit, itemProps } = useForm<Values>({
+    initialValues: initialValues(prompt),
+    validation: {
+      title: (value) => (value?.trim() ? undefined : "A prompt needs a title"),
+      template: (value) => (value?.trim() ? undefined : "A prompt needs instructions"),
+    },
+    onSubmit: async (values) => {
+      await props.onSave(promptFrom(values, prompt?.id ?? props.newId, prompt?.builtIn));
+      pop();
+    },
+  });
 
   return (
     <Form
       navigationTitle={prompt ? `Edit ${prompt.title}` : "Create Prompt"}
       actions={
         <ActionPanel>
-          <Action.SubmitForm title="Save Prompt" icon={Icon.Check} onSubmit={submit} />
+          <Action.SubmitForm title="Save Prompt" icon={Icon.Check} onSubmit={handleSubmit} />
         </ActionPanel>
       }
     >
-      <Form.TextField
-        id="title"
-        title="Title"
-        placeholder="Fix Spelling and Grammar"
-        defaultValue={prompt?.title}
-        error={errors.title}
-        onChange={() => setErrors({})}
-      />
-      <Form.Dropdown id="icon" title="Icon" defaultValue={prompt?.icon ?? "Stars"}>
+      <Form.TextField title="Title" placeholder="Fix Spelling and Grammar" {...itemProps.title} />
+      <Form.Dropdown title="Icon" {...itemProps.icon}>
         {[...new Set([...(prompt ? [prompt.icon] : []), ...ICONS])].map((name) => (
           <Form.Dropdown.Item key={name} value={name} title={name} icon={(Icon as Record<string, string>)[name]} />
         ))}
       </Form.Dropdown>
       <Form.TextArea
-        id="template"
         title="Instructions"
         placeholder={"Rewrite the text below as a haiku.\n\n{selection}"}
-        defaultValue={prompt?.template}
-        error={errors.template}
-        onChange={() => setErrors({})}
         info="{selection}: the selected text (or the clipboard in Transform Clipboard). {clipboard}: the clipboard. {argument}: asked when the prompt runs; {argument|French} gives a default."
+        {...itemProps.template}
       />
       <Form.Description text="Placeholders: {selection}, {clipboard}, {argument} — with a default: {argument|English}. Without {selection}, the text is added after the instructions." />
-      <Form.TextField
-        id="model"
-        title="Model"
-        placeholder="Default model for transforms"
-        defaultValue={prompt?.model ?? ""}
-      />
-      <Form.Dropdown
-        id="creativity"
-        title="Creativity"
-        defaultValue={prompt?.creativity === undefined ? "" : String(prompt.creativity)}
-      >
+      <Form.TextField title="Model" placeholder="Default model for transforms" {...itemProps.model} />
+      <Form.Dropdown title="Creativity" {...itemProps.creativity}>
         {CREATIVITY.map((option) => (
           <Form.Dropdown.Item key={option.value} value={option.value} title={option.title} />
         ))}
       </Form.Dropdown>
       <Form.Dropdown
-        id="resultAction"
         title="Result"
-        defaultValue={prompt?.resultAction ?? "show"}
         info="What Run Prompt and Quicklinks do with the result."
+        {...itemProps.resultAction}
       >
         <Form.Dropdown.Item value="show" title="Show It" icon={Icon.Eye} />
         <Form.Dropdown.Item value="copy" title="Copy It" icon={Icon.Clipboard} />

@@ -22,23 +22,21 @@ export function WithInput(props: {
 }) {
   const { input, problem, isLoading, switchToClipboard } = useTransformInput(props.source);
   if (input) return <>{props.render(input)}</>;
-
-  const emptyClipboard = problem === "empty-clipboard";
-  const title = emptyClipboard ? "No text on the clipboard" : problem?.title;
-  const description = emptyClipboard ? "Copy some text, then run the command again." : problem?.message;
+  // A selection that could not be read offers the clipboard instead, and the permission that may be missing.
+  const fromSelection = problem?.kind === "nothing-selected" || problem?.kind === "permission";
   return (
     <List isLoading={isLoading}>
       {problem && (
         <List.EmptyView
-          icon={emptyClipboard ? Icon.Clipboard : Icon.TextCursor}
-          title={title}
-          description={description}
+          icon={fromSelection ? Icon.TextCursor : Icon.Clipboard}
+          title={problem.title}
+          description={problem.message}
           actions={
             <ActionPanel>
-              {!emptyClipboard && (
+              {fromSelection && (
                 <Action title="Use Clipboard Instead" icon={Icon.Clipboard} onAction={switchToClipboard} />
               )}
-              {!emptyClipboard && (
+              {fromSelection && (
                 <Action
                   title="Open Accessibility Settings"
                   icon={Icon.Gear}

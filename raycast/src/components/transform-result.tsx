@@ -2,8 +2,9 @@ import { Action, Clipboard, closeMainWindow, getPreferenceValues, Icon, showHUD,
 import { useState } from "react";
 import { chooseModel } from "../openai/model-traits";
 import { promptMessages, type Prompt } from "../prompts/prompt";
-import { newRequestId, type AnswerOptions, type AnswerRequest } from "../hooks/use-answer";
-import { AnswerView } from "./answer-view";
+import type { AnswerOptions } from "../hooks/use-answer";
+import { newRequestId, type AnswerRequest } from "../openai/answer-run";
+import { AnswerView, type AnswerContext } from "./answer-view";
 import { DiffView } from "./diff-view";
 
 /** Where the text being transformed came from. */
@@ -28,6 +29,38 @@ export function transformRequest(prompt: Prompt, input: TransformInput, argument
   };
 }
 
+/** The prompt's own "copy" or "paste", done by itself once the result is whole (Run Prompt, Quicklinks). */
+async function applyResult(prompt: Prompt, text: string): Promise<void> {
+  if (prompt.resultAction === "copy") {
+    await Clipboard.copy(text);
+    await showHUD(`Copied: ${prompt.title}`);
+  } else if (prompt.resultAction === "paste") {
+    await closeMainWindow();
+    await Clipboard.paste(text);
+  }
+}
+
+const INPUT_LABEL: Record<TransformInput["source"], string> = {
+  selection: "Selected text",
+  clipboard: "Clipboard",
+  none: "None",
+};
+
+/** Paste first when the text came from a selection (it replaces it), else Copy first. */
+function resultActions(input: TransformInput, text: string) {
+  const fromSelection = input.source === "selection";
+  const paste = (
+    <Action.Paste
+      key="paste"
+      title={fromSelection ? "Paste Result" : "Paste Result in Active App"}
+      content={text}
+      shortcut={fromSelection ? undefined : { modifiers: ["cmd", "shift"], key: "v" }}
+    />
+  );
+  const copy = <Action.CopyToClipboard key="copy" title="Copy Result" content={text} />;
+  return fromSelection ? [paste, copy] : [copy, paste];
+}
+
 /**
  * A prompt's result, streaming: Paste Result (replacing the selection it came from), Copy Result, Show Changes,
  * Try Another Prompt; with `applyResult`, the prompt's own "copy" or "paste" happens by itself at the end.
@@ -44,27 +77,26 @@ export function TransformResult(props: {
   const { prompt, input } = props;
   const [request] = useState(() => transformRequest(prompt, input, props.argument));
   const { pop } = useNavigation();
-
-  const onFinished = async (text: string) => {
-    if (!props.applyResult || prompt.resultAction === "show") return;
-    if (prompt.resultAction === "copy") {
-      await Clipboard.copy(text);
-      await showHUD(`Copied: ${prompt.title}`);
-    } else {
-      await closeMainWindow();
-      await Clipboard.paste(text);
-    }
-  };
-
-  const paste = (text: string) => (
-    <Action.Paste
-      key="paste"
-      title={input.source === "selection" ? "Paste Result" : "Paste Result in Active App"}
-      content={text}
-      shortcut={input.source === "selection" ? undefined : { modifiers: ["cmd", "shift"], key: "v" }}
-    />
+  const extraActions = ({ answer }: AnswerContext) => (
+    <>
+      {input.text && (
+        <Action.Push
+          title="Show Changes"
+          icon={Icon.BlankDocument}
+          shortcut={{ modifiers: ["cmd"], key: "d" }}
+          target={<DiffView before={input.text} after={answer.text} />}
+        />
+      )}
+      {props.canTryAnotherPrompt && (
+        <Action
+          title="Try Another Prompt"
+          icon={Icon.List}
+          shortcut={{ modifiers: ["cmd", "shift"], key: "p" }}
+          onAction={pop}
+        />
+      )}
+    </>
   );
-  const copy = (text: string) => <Action.CopyToClipboard key="copy" title="Copy Result" content={text} />;
 
   return (
     <AnswerView
@@ -72,36 +104,12 @@ export function TransformResult(props: {
       navigationTitle={prompt.title}
       metadata={[
         { title: "Prompt", text: prompt.title },
-        {
-          title: "Input",
-          text: input.source === "selection" ? "Selected text" : input.source === "clipboard" ? "Clipboard" : "None",
-        },
+        { title: "Input", text: INPUT_LABEL[input.source] },
       ]}
-      onFinished={onFinished}
+      onFinished={props.applyResult ? (text) => void applyResult(prompt, text) : undefined}
       options={props.options}
-      primaryActions={({ answer }) =>
-        input.source === "selection" ? [paste(answer.text), copy(answer.text)] : [copy(answer.text), paste(answer.text)]
-      }
-      extraActions={({ answer }) => (
-        <>
-          {input.text && (
-            <Action.Push
-              title="Show Changes"
-              icon={Icon.BlankDocument}
-              shortcut={{ modifiers: ["cmd"], key: "d" }}
-              target={<DiffView before={input.text} after={answer.text} />}
-            />
-          )}
-          {props.canTryAnotherPrompt && (
-            <Action
-              title="Try Another Prompt"
-              icon={Icon.List}
-              shortcut={{ modifiers: ["cmd", "shift"], key: "p" }}
-              onAction={pop}
-            />
-          )}
-        </>
-      )}
+      primaryActions={({ answer }) => resultActions(input, answer.text)}
+      extraActions={extraActions}
     />
   );
 }

@@ -1,8 +1,26 @@
 /** Why there is no text to transform, and what to do. */
-export interface SelectionProblem {
-  kind: "nothing-selected" | "permission";
+export interface InputProblem {
+  /** The selection's problems offer the clipboard instead; the clipboard's do not. */
+  kind: "nothing-selected" | "permission" | "empty-clipboard" | "clipboard-unreadable";
   title: string;
   message: string;
+}
+
+/** The clipboard holds no text (empty, or an image or a file). */
+export const EMPTY_CLIPBOARD: InputProblem = {
+  kind: "empty-clipboard",
+  title: "No text on the clipboard",
+  message: "Copy some text, then run the command again.",
+};
+
+/** Raycast could not read the clipboard at all. */
+export function clipboardUnreadable(error: unknown): InputProblem {
+  const reason = error instanceof Error && error.message ? ` (${error.message.replace(/\.$/, "")})` : "";
+  return {
+    kind: "clipboard-unreadable",
+    title: "Cannot read the clipboard",
+    message: `Raycast could not read the clipboard${reason}. Copy the text again, then run the command again.`,
+  };
 }
 
 /** The pane in System Settings where Raycast gets Accessibility permission. */
@@ -13,7 +31,7 @@ export const ACCESSIBILITY_SETTINGS_URL =
  * Explains a failed or empty `getSelectedText()`. Raycast rejects the same way when nothing is selected and when it
  * lacks Accessibility permission, so unless the error names the permission, say both.
  */
-export function explainSelection(result: string | unknown): SelectionProblem | undefined {
+export function explainSelection(result: string | unknown): InputProblem | undefined {
   if (typeof result === "string") {
     if (result.trim()) return undefined;
   }
