@@ -1,15 +1,11 @@
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { addressForScripts, hostPort } from "../network/addresses.js";
 import { relayHome } from "../state/home.js";
-import { loadOrCreateIdentity, readIdentity, type RelayIdentity } from "../state/identity.js";
-import { CONTROL_HEADER } from "../auth/pairing-routes.js";
-import { readRuntimeInfo, type RuntimeInfo } from "../state/runtime-info.js";
+import { loadOrCreateIdentity, type RelayIdentity } from "../state/identity.js";
 import { damageNotice } from "../state/devices.js";
+import { localRelay, openPairing, type OpenedSession } from "./control-client.js";
 import { addCliDevice, registryIn } from "./registry-commands.js";
-import { isAlive } from "../state/state-file.js";
 import { registryCommandFailure } from "./devices.js";
 import type { Command, CommandIO } from "./io.js";
 
@@ -29,9 +25,8 @@ export const pair: Command = async (args, io) => {
 
 async function pairMac(io: CommandIO): Promise<number> {
   const home = relayHome(io.env);
-  const identity = readIdentity(home);
-  const runtime = readRuntimeInfo(home);
-  if (!identity || !runtime || !isAlive(runtime.pid)) {
+  const relay = localRelay(home);
+  if (!relay) {
     io.err(
       "The relay is not running. Pairing happens in the relay itself: start it (`npx passerelle`) and run `passerelle pair` again in another terminal, or press p in the relay's window.\n",
     );
@@ -43,14 +38,14 @@ async function pairMac(io: CommandIO): Promise<number> {
     io.err(damageNotice(damage, registryIn(home).path));
     return 1;
   }
-  let opened: { code: string; expiresAt: string; maxTries: number };
+  let opened: OpenedSession;
   try {
-    opened = await openPairing(runtime, identity);
+    opened = await openPairing(relay);
   } catch (error) {
     io.err(`passerelle pair: the running relay did not open pairing (${(error as Error).message}).\n`);
     return 1;
   }
-  io.out(pairingInstructions(opened.code, new Date(opened.expiresAt), opened.maxTries));
+  io.out(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
   return 0;
 }
 
@@ -64,41 +59,6 @@ On the Mac, open Raycast, run "Connect to Relay", choose this relay (or type its
 The code works once, for about ${minutes} minute${minutes > 1 ? "s" : ""} (until ${expiresAt.toTimeString().slice(0, 8)}); a mistyped code can be typed again (${maxTries} wrong tries void it).
 Its first 20 characters identify this relay's certificate: the Mac checks them before sending anything.
 `;
-}
-
-/** Asks the running relay, over loopback and pinned to its own certificate, to open a pairing session. */
-export function openPairing(
-  runtime: RuntimeInfo,
-  identity: RelayIdentity,
-): Promise<{ code: string; expiresAt: string; maxTries: number }> {
-  const tls = {
-    ca: [identity.certPem],
-    checkServerIdentity: (_host: string, cert: { fingerprint256: string }) =>
-      cert.fingerprint256 === identity.fingerprint256 ? undefined : new Error("another certificate answered"),
-  };
-  const options = {
-    host: runtime.host,
-    port: runtime.port,
-    method: "POST",
-    path: "/control/pairing",
-    headers: { [CONTROL_HEADER]: runtime.control },
-    timeout: 5_000,
-  };
-  return new Promise((resolve, reject) => {
-    const callback = (res: import("node:http").IncomingMessage) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-      res.on("end", () => {
-        if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
-        resolve(JSON.parse(body) as { code: string; expiresAt: string; maxTries: number });
-      });
-    };
-    const req =
-      runtime.scheme === "https" ? httpsRequest({ ...options, ...tls }, callback) : httpRequest(options, callback);
-    req.on("timeout", () => req.destroy(new Error("no answer")));
-    req.on("error", reject);
-    req.end();
-  });
 }
 
 async function pairScript(name: string, json: boolean, io: CommandIO): Promise<number> {
@@ -120,8 +80,7 @@ async function pairScript(name: string, json: boolean, io: CommandIO): Promise<n
     io.out(JSON.stringify({ token, fingerprint: identity.fingerprint256, cert: identity.certPem }) + "\n");
     return 0;
   }
-  const runtime = readRuntimeInfo(home);
-  const running = runtime && isAlive(runtime.pid) ? runtime : undefined;
+  const running = localRelay(home)?.runtime;
   const port = running?.port ?? Number(io.env.PASSERELLE_PORT || 8787);
   // An address the relay really listens on: 127.0.0.1 when it listens on loopback only, never vEthernet's.
   const address = await addressForScripts(running);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { askRunningRelay, type ControlAnswer } from "./control-client.js";
+import { askRunningRelay, refusal, type ControlAnswer } from "./control-client.js";
 import { DeviceRegistry, RegistryDamagedError } from "../state/devices.js";
 import { DEVICES_FILE } from "../state/devices.js";
 
@@ -15,10 +15,10 @@ const isNotLoopback = (answer: ControlAnswer) =>
 
 /** The relay answered an owner's request with an error: its words, or the local registry's damage. */
 function refused(home: string, answer: ControlAnswer): Error {
-  const error = (answer.body.error ?? {}) as { code?: string; message?: string };
-  const damage = error.code === "device_registry_damaged" ? registryIn(home).status().damage : undefined;
+  const code = (answer.body.error as { code?: string } | undefined)?.code;
+  const damage = code === "device_registry_damaged" ? registryIn(home).status().damage : undefined;
   if (damage) return new RegistryDamagedError(damage);
-  return new Error(`the running relay refused (${answer.status} ${error.code ?? ""}): ${error.message ?? ""}`.trim());
+  return new Error(refusal(answer));
 }
 
 /**

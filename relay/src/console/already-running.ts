@@ -1,8 +1,7 @@
+/** A second start on this PC: the relay already running is shown, with a fresh pairing code from it. */
 import { addressForScripts, hostPort } from "../network/addresses.js";
-import { openPairing, pairingInstructions } from "../commands/pair.js";
-import { isAlive } from "../state/state-file.js";
-import { readIdentity } from "../state/identity.js";
-import { readRuntimeInfo } from "../state/runtime-info.js";
+import { pairingInstructions } from "../commands/pair.js";
+import { localRelay, openPairing, type OpenedSession } from "../commands/control-client.js";
 
 /**
  * When the port is taken by this PC's own relay (a second double-click, a logon task already running):
@@ -10,20 +9,20 @@ import { readRuntimeInfo } from "../state/runtime-info.js";
  * held by something else, or the relay there does not answer.
  */
 export async function showRunningRelay(home: string, port: number, print: (text: string) => void): Promise<boolean> {
-  const runtime = readRuntimeInfo(home);
-  const identity = readIdentity(home);
-  if (!runtime || !identity || (port !== 0 && runtime.port !== port) || !isAlive(runtime.pid)) return false;
-  let opened: Awaited<ReturnType<typeof openPairing>>;
+  const relay = localRelay(home);
+  if (!relay || (port !== 0 && relay.runtime.port !== port)) return false;
+  let opened: OpenedSession;
   try {
-    opened = await openPairing(runtime, identity);
+    opened = await openPairing(relay);
   } catch {
     return false;
   }
+  const { runtime, identity } = relay;
   const address = await addressForScripts(runtime);
   print(
     `The relay is already running on this PC (process ${runtime.pid}, ${hostPort(address, runtime.port)}, relay id ${identity.relayId}): ` +
       "it keeps running in its own window or in the background. Here is a pairing code from it:\n",
   );
-  print(pairingInstructions(opened.code, new Date(opened.expiresAt), opened.maxTries));
+  print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
   return true;
 }
