@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { isSea } from "node:sea";
 import { showRunningRelay } from "./console/already-running.js";
-import { ConfigError, FLAGS, loadConfig } from "./config.js";
+import { ConfigError, OPTIONS_HELP, loadConfig } from "./config.js";
 import { errorDetail } from "./errors.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
 import { pairingInstructions } from "./commands/pair.js";
@@ -23,12 +23,7 @@ const HELP = `Passerelle relay ${version}: the OpenAI API for the Macs on this n
 Usage: passerelle [options]
 
 Options (each also an environment variable):
-${FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(32)} ${f.help}`).join("\n")}
-  --verbose              PASSERELLE_VERBOSE=1             more detail per request
-  --no-mdns              PASSERELLE_MDNS=0                do not announce the relay on the network
-  --no-standby           PASSERELLE_STANDBY=0             do not keep a connection to the upstream ready ahead of requests
-  --insecure-http                                         plain HTTP instead of TLS, on loopback only (development)
-  --force-insecure-http                                   with --insecure-http: allow a network address too (keys readable by the network)
+${OPTIONS_HELP}
   --help, --version
 
 ${SUBCOMMANDS_HELP}`;

@@ -1,7 +1,9 @@
+/** What the relay can be told at start: one table of settings and switches, read from flags, environment and defaults. */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./upstream/local-models.js";
 import { invocationDirectory, relayHome } from "./state/home.js";
+import { isLoopbackHost } from "./network/addresses.js";
 
 /** Everything the relay can be told at start. */
 export interface RelayConfig {
@@ -191,30 +193,61 @@ const SETTINGS = {
   },
 } satisfies Record<string, Setting<unknown>>;
 
+/** An on/off flag, off unless given; some can also be turned on by an environment variable. */
+interface Switch {
+  flag: string;
+  /** The variable and the value that turn it on, e.g. `PASSERELLE_MDNS=0` for `--no-mdns`. */
+  env?: { name: string; value: string };
+  help: string;
+}
+
+const SWITCHES = {
+  verbose: { flag: "verbose", env: { name: "PASSERELLE_VERBOSE", value: "1" }, help: "more detail per request" },
+  noMdns: {
+    flag: "no-mdns",
+    env: { name: "PASSERELLE_MDNS", value: "0" },
+    help: "do not announce the relay on the network",
+  },
+  noStandby: {
+    flag: "no-standby",
+    env: { name: "PASSERELLE_STANDBY", value: "0" },
+    help: "do not keep a connection to the upstream ready ahead of requests",
+  },
+  insecureHttp: { flag: "insecure-http", help: "plain HTTP instead of TLS, on loopback only (development)" },
+  forceInsecureHttp: {
+    flag: "force-insecure-http",
+    help: "with --insecure-http: allow a network address too (keys readable by the network)",
+  },
+} satisfies Record<string, Switch>;
+
 type Values = { [K in keyof typeof SETTINGS]: ReturnType<(typeof SETTINGS)[K]["parse"]> };
+type Switches = Record<keyof typeof SWITCHES, boolean>;
+type Flags = Record<string, string | boolean | undefined>;
 
-/** Flags the relay accepts, for `--help` and for the parser. */
-export const FLAGS = Object.values(SETTINGS).map(({ flag, env, help }) => ({ flag, env, help }));
+/** The relay's options for `--help`, one a line: flag, environment variable, what it does. */
+export const OPTIONS_HELP = [
+  ...Object.values(SETTINGS).map((s) => [s.flag, s.env, s.help]),
+  ...Object.values(SWITCHES).map((s: Switch) => [s.flag, s.env ? `${s.env.name}=${s.env.value}` : "", s.help]),
+]
+  .map(([flag, env, help]) => `  --${flag!.padEnd(20)} ${env!.padEnd(32)} ${help}`.trimEnd())
+  .join("\n");
 
-/**
- * Reads the configuration from command-line flags, then environment variables, then defaults.
- * Throws a {@link ConfigError} naming the first bad setting.
- */
-export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig {
-  let flags: Record<string, string | boolean | undefined>;
+/** The command line, checked against the tables above; a mistake is a {@link ConfigError}. */
+function parseFlags(argv: string[]): Flags {
+  const options = Object.fromEntries([
+    ...Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }]),
+    ...Object.values(SWITCHES).map((s) => [s.flag, { type: "boolean" as const }]),
+  ]);
   try {
-    const options = Object.fromEntries(Object.values(SETTINGS).map((s) => [s.flag, { type: "string" as const }]));
-    const switches = ["verbose", "insecure-http", "force-insecure-http", "no-mdns", "no-standby"].map((name) => [
-      name,
-      { type: "boolean" as const },
-    ]);
-    flags = parseArgs({ args: argv, options: { ...options, ...Object.fromEntries(switches) }, strict: true })
-      .values as Record<string, string | boolean | undefined>;
+    return parseArgs({ args: argv, options, strict: true }).values as Flags;
   } catch (error) {
     const reason = (error as Error).message.split("\n")[0] ?? "Unknown option.";
     throw new ConfigError(`${reason.replace(/\.$/, "")}. See \`passerelle --help\` for the options.`);
   }
+}
 
+/** Each setting from its flag, else its environment variable, else its default; the first bad one throws. */
+function readSettings(flags: Flags, env: NodeJS.ProcessEnv): Values {
   const values = {} as Record<string, unknown>;
   for (const [key, setting] of Object.entries(SETTINGS)) {
     const fromFlag = flags[setting.flag];
@@ -223,26 +256,46 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
       typeof fromFlag === "string" ? `--${setting.flag}` : env[setting.env] ? setting.env : `--${setting.flag}`;
     values[key] = (setting.parse as (raw: string, label: string) => unknown)(raw.trim(), label);
   }
-  const v = values as Values;
-  const insecureHttp = flags["insecure-http"] === true;
-  let listenHost = v.host;
-  if (insecureHttp && flags["force-insecure-http"] !== true) {
-    // Plain HTTP would show every key to the whole Wi-Fi: loopback only, unless the user insists.
-    listenHost ??= "127.0.0.1";
-    if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(listenHost)) {
-      throw new ConfigError(
-        `--insecure-http serves plain HTTP, readable by anyone on the network; it listens on loopback only. Remove --host ${listenHost}, or add --force-insecure-http if you really mean it.`,
-      );
-    }
+  return values as Values;
+}
+
+/** Each switch on by its flag, or by its environment variable's value. */
+function readSwitches(flags: Flags, env: NodeJS.ProcessEnv): Switches {
+  const entries = Object.entries(SWITCHES).map(([key, s]: [string, Switch]) => {
+    const on = flags[s.flag] === true || (s.env !== undefined && env[s.env.name] === s.env.value);
+    return [key, on];
+  });
+  return Object.fromEntries(entries) as Switches;
+}
+
+/** Where plain HTTP may listen: loopback only (every key readable by the whole Wi-Fi otherwise), unless forced. */
+function insecureListenHost(host: string | undefined, switches: Switches): string | undefined {
+  if (!switches.insecureHttp || switches.forceInsecureHttp) return host;
+  const listenHost = host ?? "127.0.0.1";
+  if (!isLoopbackHost(listenHost)) {
+    throw new ConfigError(
+      `--insecure-http serves plain HTTP, readable by anyone on the network; it listens on loopback only. Remove --host ${listenHost}, or add --force-insecure-http if you really mean it.`,
+    );
   }
+  return listenHost;
+}
+
+/**
+ * Reads the configuration from command-line flags, then environment variables, then defaults.
+ * Throws a {@link ConfigError} naming the first bad setting.
+ */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig {
+  const flags = parseFlags(argv);
+  const v = readSettings(flags, env);
+  const switches = readSwitches(flags, env);
   return {
-    host: listenHost,
+    host: insecureListenHost(v.host, switches),
     port: v.port,
     upstream: v.upstream,
-    verbose: flags.verbose === true || env.PASSERELLE_VERBOSE === "1",
+    verbose: switches.verbose,
     home: relayHome(env),
-    insecureHttp,
-    mdns: flags["no-mdns"] !== true && env.PASSERELLE_MDNS !== "0",
+    insecureHttp: switches.insecureHttp,
+    mdns: !switches.noMdns,
     mdnsInterface: v.mdnsInterface,
     limits: { maxBodyBytes: v.maxBody * 1_000_000, maxConcurrent: v.maxConcurrent, headersMs: v.headersTimeout },
     localServers: localServers(
@@ -255,10 +308,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     stopGraceMs: v.stopTimeout,
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
     // One connection to the upstream kept ready, so the first token after a silence skips the TCP and TLS set-up.
-    upstreamConnection: {
-      keepAliveMs: v.upstreamKeepAlive,
-      standby: flags["no-standby"] !== true && env.PASSERELLE_STANDBY !== "0",
-    },
+    upstreamConnection: { keepAliveMs: v.upstreamKeepAlive, standby: !switches.noStandby },
   };
 }
 

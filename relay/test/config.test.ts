@@ -36,6 +36,42 @@ describe("relay settings", () => {
     expect(loadConfig([], { ...home, PASSERELLE_STANDBY: "0" }).upstreamConnection.standby).toBe(false);
   });
 
+  it("turns each switch on by its flag or its environment variable", () => {
+    const off = loadConfig([], home);
+    expect([off.verbose, off.mdns, off.upstreamConnection.standby, off.insecureHttp]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    const flags = loadConfig(["--verbose", "--no-mdns", "--no-standby", "--insecure-http"], home);
+    expect([flags.verbose, flags.mdns, flags.upstreamConnection.standby, flags.insecureHttp]).toEqual([
+      true,
+      false,
+      false,
+      true,
+    ]);
+    const env = { ...home, PASSERELLE_VERBOSE: "1", PASSERELLE_MDNS: "0", PASSERELLE_STANDBY: "0" };
+    const fromEnv = loadConfig([], env);
+    expect([fromEnv.verbose, fromEnv.mdns, fromEnv.upstreamConnection.standby]).toEqual([true, false, false]);
+    // Only the value that means "on" turns a switch on.
+    expect(loadConfig([], { ...home, PASSERELLE_VERBOSE: "0", PASSERELLE_MDNS: "1" })).toMatchObject({
+      verbose: false,
+      mdns: true,
+    });
+  });
+
+  it("serves plain HTTP on loopback only, however the loopback host is written", () => {
+    expect(loadConfig(["--insecure-http"], home).host).toBe("127.0.0.1");
+    for (const host of ["localhost", "LOCALHOST", "Localhost", "127.0.0.2", "::1"]) {
+      expect(loadConfig(["--insecure-http", "--host", host], home).host).toBe(host);
+    }
+    expect(() => loadConfig(["--insecure-http", "--host", "192.168.1.20"], home)).toThrow(/loopback only/);
+    expect(loadConfig(["--insecure-http", "--force-insecure-http", "--host", "192.168.1.20"], home).host).toBe(
+      "192.168.1.20",
+    );
+  });
+
   it.each([
     [["--port", "http"], /^--port: "http" is not a port number/],
     [["--port", "70000"], /^--port: "70000"/],

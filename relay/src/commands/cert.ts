@@ -1,11 +1,13 @@
 import { relayHome } from "../state/home.js";
 import { loadOrCreateIdentity } from "../state/identity.js";
-import type { Command } from "./io.js";
+import { commandArgs, type Command } from "./io.js";
 
 /** `passerelle cert`: the relay's certificate (PEM), its fingerprint and id; `--path` prints only the file's path. */
 export const cert: Command = async (args, io) => {
+  const parsed = commandArgs("cert", "passerelle cert [--path]", args, { options: { path: { type: "boolean" } } }, io);
+  if (!parsed) return 2;
   const identity = await loadOrCreateIdentity(relayHome(io.env));
-  if (args.includes("--path")) {
+  if (parsed.values.path) {
     io.out(identity.certPath + "\n");
     return 0;
   }

@@ -4,7 +4,7 @@ import { relayHome } from "../state/home.js";
 import { registryIn, revokeDevice } from "./registry-commands.js";
 import { DEVICES_FILE } from "../state/devices.js";
 import { StateLockTimeout } from "../state/state-file.js";
-import type { Command } from "./io.js";
+import { commandArgs, type Command, type CommandIO } from "./io.js";
 
 /** What a registry command says when it cannot do its work: what happened and what to do next. */
 export function registryCommandFailure(command: string, home: string, error: unknown): string {
@@ -15,35 +15,50 @@ export function registryCommandFailure(command: string, home: string, error: unk
   return `passerelle ${command}: ${(error as Error).message}${code ? ` (${code})` : ""}\n`;
 }
 
+const DEVICES_USAGE = "passerelle devices [--restore | --reset]";
+
 /** `passerelle devices [--restore | --reset]`: the paired devices, by name; a damaged list restored or started afresh. */
 export const devices: Command = async (args, io) => {
-  const home = relayHome(io.env);
-  const registry = registryIn(home);
-  const file = join(home, DEVICES_FILE);
-  if (args[0] === "--restore" || args[0] === "--reset") {
-    if (!registry.status().damage) {
-      io.err(`The list of paired devices (${file}) is not damaged: nothing to ${args[0].slice(2)}.\n`);
-      return 1;
-    }
-    try {
-      if (args[0] === "--reset") {
-        registry.reset();
-        io.out("Started afresh: no device is paired. Pair each Mac again (`passerelle pair`).\n");
-      } else {
-        const count = registry.restore();
-        io.out(`Restored the last good list: ${count} device${count === 1 ? "" : "s"}. The relay uses it at once.\n`);
-      }
-    } catch (error) {
-      io.err(registryCommandFailure("devices", home, error));
-      return 1;
-    }
-    return 0;
-  }
-  if (args.length) {
-    io.err("Usage: passerelle devices [--restore | --reset]\n");
+  const options = { restore: { type: "boolean" }, reset: { type: "boolean" } } as const;
+  const parsed = commandArgs("devices", DEVICES_USAGE, args, { options }, io);
+  if (!parsed) return 2;
+  const { restore, reset } = parsed.values;
+  if (restore && reset) {
+    io.err(`passerelle devices: --restore or --reset, not both.\nUsage: ${DEVICES_USAGE}\n`);
     return 2;
   }
-  const { devices: list, damage } = registry.status();
+  if (restore || reset) return repairDevices(reset ? "reset" : "restore", io);
+  return listDevices(io);
+};
+
+/** Puts back the last good list of devices, or starts afresh: only when the list is damaged. */
+function repairDevices(how: "restore" | "reset", io: CommandIO): number {
+  const home = relayHome(io.env);
+  const registry = registryIn(home);
+  if (!registry.status().damage) {
+    io.err(`The list of paired devices (${join(home, DEVICES_FILE)}) is not damaged: nothing to ${how}.\n`);
+    return 1;
+  }
+  try {
+    if (how === "reset") {
+      registry.reset();
+      io.out("Started afresh: no device is paired. Pair each Mac again (`passerelle pair`).\n");
+    } else {
+      const count = registry.restore();
+      io.out(`Restored the last good list: ${count} device${count === 1 ? "" : "s"}. The relay uses it at once.\n`);
+    }
+  } catch (error) {
+    io.err(registryCommandFailure("devices", home, error));
+    return 1;
+  }
+  return 0;
+}
+
+/** The paired devices, by name, and what happened to the list when it is damaged. */
+function listDevices(io: CommandIO): number {
+  const home = relayHome(io.env);
+  const file = join(home, DEVICES_FILE);
+  const { devices: list, damage } = registryIn(home).status();
   if (damage) io.err(damageNotice(damage, file) + "\n");
   if (!list.length) {
     if (!damage)
@@ -56,13 +71,17 @@ export const devices: Command = async (args, io) => {
     io.out(`${d.name.padEnd(width)}  ${d.kind.padEnd(4)}  ${d.pairedAt.slice(0, 16).replace("T", " ")}\n`);
   io.out("\nUnpair one with `passerelle revoke NAME`.\n");
   return damage ? 1 : 0;
-};
+}
 
 /** `passerelle revoke NAME`: unpairs a device; a running relay refuses its token from the next request. */
 export const revoke: Command = async (args, io) => {
-  const name = args.join(" ").trim();
+  const usage = "passerelle revoke NAME (see `passerelle devices` for the names)";
+  const parsed = commandArgs("revoke", usage, args, { allowPositionals: true }, io);
+  if (!parsed) return 2;
+  // A name with spaces may come unquoted, as several words.
+  const name = parsed.positionals.join(" ").trim();
   if (!name) {
-    io.err("Usage: passerelle revoke NAME (see `passerelle devices` for the names).\n");
+    io.err(`Usage: ${usage}.\n`);
     return 2;
   }
   const home = relayHome(io.env);

@@ -1,5 +1,4 @@
 import { hostname } from "node:os";
-import { parseArgs } from "node:util";
 import { addressForScripts, hostPort } from "../network/addresses.js";
 import { relayHome } from "../state/home.js";
 import { loadOrCreateIdentity, type RelayIdentity } from "../state/identity.js";
@@ -7,19 +6,14 @@ import { damageNotice } from "../state/devices.js";
 import { localRelay, openPairing, type OpenedSession } from "./control-client.js";
 import { addCliDevice, registryIn } from "./registry-commands.js";
 import { registryCommandFailure } from "./devices.js";
-import type { Command, CommandIO } from "./io.js";
+import { commandArgs, type Command, type CommandIO } from "./io.js";
 
 /** `passerelle pair`: a pairing code from the running relay; `pair --cli NAME [--json]`: a token for a script. */
 export const pair: Command = async (args, io) => {
-  let values: { cli?: string; json?: boolean };
-  try {
-    values = parseArgs({ args, options: { cli: { type: "string" }, json: { type: "boolean" } }, strict: true }).values;
-  } catch (error) {
-    io.err(
-      `passerelle pair: ${(error as Error).message.split("\n")[0]}\nUsage: passerelle pair [--cli NAME [--json]]\n`,
-    );
-    return 2;
-  }
+  const options = { cli: { type: "string" }, json: { type: "boolean" } } as const;
+  const parsed = commandArgs("pair", "passerelle pair [--cli NAME [--json]]", args, { options }, io);
+  if (!parsed) return 2;
+  const { values } = parsed;
   return values.cli !== undefined ? pairScript(values.cli, values.json === true, io) : pairMac(io);
 };
 

@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { invocationDirectory } from "../state/home.js";
 import { selfInvocation } from "./self-invocation.js";
 import {
@@ -16,7 +15,7 @@ import {
 import { display, windowsUser, type CommandLine } from "../windows/command-line.js";
 import { elevateCommand } from "../windows/elevation.js";
 import { firewallCommands, firewallRuleCheckCommand, type SetupTarget } from "../windows/netsh.js";
-import type { Command, CommandIO } from "./io.js";
+import { commandArgs, type Command, type CommandIO } from "./io.js";
 
 /** Runs a Windows command; false when it failed (its output is not shown: it may be long and localised). */
 export type Runner = (command: CommandLine) => Promise<boolean>;
@@ -62,30 +61,18 @@ export function processSetupEnvironment(env: NodeJS.ProcessEnv, port: number): S
 export const setup: Command = async (args, io) =>
   runSetup(args, io, processSetupEnvironment(io.env, Number(io.env.PASSERELLE_PORT || 8787)));
 
-const USAGE =
-  "Usage: passerelle setup [--port N] [--autostart | --no-autostart] [-- relay options for the logon task]\n";
+const USAGE = "passerelle setup [--port N] [--autostart | --no-autostart] [-- relay options for the logon task]";
+
+const SETUP_OPTIONS = {
+  port: { type: "string" },
+  autostart: { type: "boolean" },
+  "no-autostart": { type: "boolean" },
+  "firewall-only": { type: "boolean" },
+} as const;
 
 export async function runSetup(args: string[], io: CommandIO, environment: SetupEnvironment): Promise<number> {
-  let parsed: {
-    values: { port?: string; autostart?: boolean; "no-autostart"?: boolean; "firewall-only"?: boolean };
-    positionals: string[];
-  };
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        port: { type: "string" },
-        autostart: { type: "boolean" },
-        "no-autostart": { type: "boolean" },
-        "firewall-only": { type: "boolean" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    io.err(`passerelle setup: ${(error as Error).message.split("\n")[0]}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = commandArgs("setup", USAGE, args, { options: SETUP_OPTIONS, allowPositionals: true }, io);
+  if (!parsed) return 2;
   const { values, positionals: relayArgs } = parsed;
   const target = { ...environment.target, port: values.port ? Number(values.port) : environment.target.port };
   if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535) {

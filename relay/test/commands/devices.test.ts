@@ -89,6 +89,27 @@ describe("passerelle pair --cli, devices, revoke, cert", () => {
     }
   });
 
+  it.each([
+    [["cert", "--pth"], "passerelle cert: Unknown option '--pth'", "Usage: passerelle cert [--path]"],
+    [["devices", "--restor"], "passerelle devices: Unknown option '--restor'", "Usage: passerelle devices"],
+    [["devices", "--restore", "--reset"], "--restore or --reset, not both", "Usage: passerelle devices"],
+    [["devices", "laptop"], "Unexpected argument 'laptop'", "Usage: passerelle devices"],
+    [["revoke", "--all"], "passerelle revoke: Unknown option '--all'", "Usage: passerelle revoke NAME"],
+    [["pair", "--cl", "x"], "passerelle pair: Unknown option '--cl'", "Usage: passerelle pair [--cli NAME"],
+  ])("refuses %j, a mistyped option, saying how the command is used", async (argv, said, usage) => {
+    const { code, out, err } = await run(...argv);
+    expect(code).toBe(2);
+    expect(out).toBe("");
+    expect(err).toContain(said);
+    expect(err).toContain(usage);
+  });
+
+  it("revokes a name of several words, quoted or not", async () => {
+    await run("pair", "--cli", "Salle 12 poste 3", "--json");
+    expect((await run("revoke", "Salle", "12", "poste", "3")).code).toBe(0);
+    expect((await run("devices")).out).not.toContain("Salle 12");
+  });
+
   it("prints the certificate and its fingerprint", async () => {
     const { out, err } = await run("cert");
     expect(out.trim()).toBe(t.relay.certificatePem.trim());
