@@ -29,6 +29,23 @@ describe("cancellation", () => {
     expect(abortedAt! - stoppedAt).toBeLessThan(100);
     expect(t.upstream.requests[0]?.finishedAt).toBeUndefined();
   });
+
+  it("logs a caller that leaves before the upstream answers as 499 caller_gone (client closed), not 404", async () => {
+    t.upstream.options.firstByteDelayMs = 5_000;
+    const patient = await startRelayUnderTest(t.upstream.baseURL); // no first-byte timeout to race with
+    try {
+      const leaving = new AbortController();
+      const asked = patient.client("sk-test-leave-1").chat.completions.create(ask, { signal: leaving.signal });
+      await expect.poll(() => t.upstream.requests.length).toBe(1);
+      leaving.abort();
+      await asked.catch(() => undefined);
+      await expect.poll(() => patient.logs.length).toBe(1);
+      expect(patient.logs[0]).toMatchObject({ path: "/v1/chat/completions", status: 499, failure: "caller_gone" });
+      await expect.poll(() => t.upstream.requests[0]?.abortedAt).toBeDefined();
+    } finally {
+      await patient.relay.stop(100);
+    }
+  });
 });
 
 describe("time limits, each with its own OpenAI-shaped error", () => {

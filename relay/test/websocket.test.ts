@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { OpenAIRealtimeWS } from "openai/realtime/ws";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer, type ClientOptions } from "ws";
@@ -18,6 +19,8 @@ interface Session {
 }
 
 const sessions: Session[] = [];
+/** Handshakes the fake upstream leaves unanswered. */
+const held: Duplex[] = [];
 let handshakes = 0;
 let upstream: Server;
 let upstreamOrigin: string;
@@ -40,6 +43,10 @@ function startUpstream(): Promise<string> {
       socket.end(
         `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
       );
+      return;
+    }
+    if (req.headers.authorization?.startsWith("Bearer sk-test-slow")) {
+      held.push(socket); // no answer to the handshake until the test ends
       return;
     }
     if (req.headers.authorization?.startsWith("Bearer sk-test-redirect")) {
@@ -70,6 +77,7 @@ beforeAll(async () => {
   relay = await startRelayUnderTest(baseURL);
 });
 afterAll(async () => {
+  for (const socket of held) socket.destroy();
   await relay?.relay.stop(100);
   upstream?.closeAllConnections();
   await new Promise((resolve) => upstream?.close(resolve));
@@ -194,6 +202,23 @@ describe("WebSocket passthrough (Realtime API)", () => {
     expect(answer.status).toBe(502);
     expect(answer.location).toBeUndefined();
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "upstream_redirect" } });
+  });
+
+  it("logs a caller that leaves before the upstream's 101 as 499 caller_gone, and drops the handshake", async () => {
+    const ws = connect("/realtime?model=gpt-realtime", {
+      Authorization: "Bearer sk-test-slow-1",
+      "X-Passerelle-Token": relay.token,
+    });
+    ws.on("error", () => {});
+    expect(await until(() => held.length === 1)).toBe(true);
+    const upstreamSide = held[0]!;
+    ws.terminate();
+    const gone = () => relay.logs.find((entry) => entry.failure === "caller_gone");
+    expect(await until(() => gone() !== undefined)).toBe(true);
+    expect(gone()).toMatchObject({ path: "/v1/realtime", status: 499 });
+    expect(await until(() => upstreamSide.destroyed || upstreamSide.readableEnded)).toBe(true);
+    upstreamSide.destroy();
+    held.length = 0;
   });
 
   it("ends the upstream session within 1 s when the caller's connection drops", async () => {

@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { upstreamRedirect } from "../errors.js";
 import { upstreamFailure, writeFailure, type UpstreamTimeouts } from "./failures.js";
-import { upstreamTarget, type ForwardOutcome } from "./forward.js";
+import { CALLER_LEFT_STATUS, upstreamTarget, type ForwardOutcome } from "./forward.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import { errors } from "./pool.js";
 
@@ -52,103 +52,141 @@ export function passWebSocket(
   upstream: URL,
   timeouts: UpstreamTimeouts,
 ): Promise<ForwardOutcome> {
-  const outcome: ForwardOutcome = { status: 0, bytes: 0 };
-  const client = caller.socket;
-  const sentAt = performance.now();
+  const session: Session = {
+    caller,
+    res,
+    upstream,
+    timeouts,
+    handshake: handshakeRequest(req, upstream, path),
+    outcome: { status: 0, bytes: 0 },
+    sentAt: performance.now(),
+    failed: false,
+  };
+  const { handshake } = session;
+  return new Promise((resolve) => {
+    boundHandshake(session);
+    caller.socket.once("close", () => resolve(ended(session)));
+    caller.socket.on("error", () => caller.socket.destroy());
+    handshake.once("upgrade", (answer: IncomingMessage, socket: Socket, head: Buffer) =>
+      join(session, answer, socket, head),
+    );
+    handshake.once("response", (answer: IncomingMessage) => passAnswer(session, answer));
+    handshake.on("error", (error) => fail(session, error));
+    handshake.end();
+  });
+}
+
+/** One WebSocket on its way through: the caller's connection, the upstream's handshake, then its connection. */
+interface Session {
+  caller: UpgradeRequest;
+  /** Where an answer other than a 101 is written (a relay error, the upstream's refusal). */
+  res: ServerResponse;
+  upstream: URL;
+  timeouts: UpstreamTimeouts;
+  handshake: ClientRequest;
+  outcome: ForwardOutcome;
+  sentAt: number;
+  /** The upstream's connection, once it switched protocols. */
+  upgraded?: Duplex;
+  timer?: NodeJS.Timeout;
+  failed: boolean;
+}
+
+/** The caller's handshake as it goes to the upstream, its device token already removed. */
+function handshakeRequest(req: IncomingMessage, upstream: URL, path: string): ClientRequest {
   const headers = upstreamRequestHeaders(req.headers);
   headers.connection = "Upgrade";
   headers.upgrade = "websocket";
   const send = upstream.protocol === "https:" ? httpsRequest : httpRequest;
-  const upstreamReq: ClientRequest = send(upstream.origin + upstreamTarget(upstream)(path), {
-    method: "GET",
-    headers,
-    agent: false,
+  return send(upstream.origin + upstreamTarget(upstream)(path), { method: "GET", headers, agent: false });
+}
+
+/** Bounded as any request: connecting, then the upstream's answer to the handshake. */
+function boundHandshake(session: Session): void {
+  const { timeouts, upstream } = session;
+  const wait = (ms: number, error: () => Error) => {
+    clearTimeout(session.timer);
+    session.timer = setTimeout(() => fail(session, error()), ms);
+  };
+  wait(timeouts.connectMs, () => new errors.ConnectTimeoutError());
+  session.handshake.once("socket", (socket) => {
+    socket.once(upstream.protocol === "https:" ? "secureConnect" : "connect", () =>
+      wait(timeouts.firstByteMs, () => new errors.HeadersTimeoutError()),
+    );
   });
+}
 
-  return new Promise((resolve) => {
-    let upgraded: Duplex | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let failed = false;
+/** The handshake failed (or a session broke): the caller gets the relay's error, or loses its connection. */
+function fail(session: Session, error: unknown): void {
+  clearTimeout(session.timer);
+  // Destroying the request may raise a second error ("socket hang up"): the first one says what happened.
+  if (session.failed) return;
+  session.failed = true;
+  const client = session.caller.socket;
+  if (session.upgraded || client.destroyed) {
+    session.upgraded?.destroy();
+    client.destroy();
+    return;
+  }
+  const relayError = upstreamFailure(error, session.upstream, session.timeouts);
+  session.outcome.status = relayError.status;
+  session.outcome.failure = relayError.code;
+  session.handshake.destroy();
+  writeFailure(session.res, relayError, undefined);
+}
 
-    const fail = (error: unknown) => {
-      clearTimeout(timer);
-      // Destroying the request may raise a second error ("socket hang up"): the first one says what happened.
-      if (failed) return;
-      failed = true;
-      if (upgraded || client.destroyed) {
-        upgraded?.destroy();
-        client.destroy();
-        return;
-      }
-      const relayError = upstreamFailure(error, upstream, timeouts);
-      outcome.status = relayError.status;
-      outcome.failure = relayError.code;
-      upstreamReq.destroy();
-      writeFailure(res, relayError, undefined);
-    };
-    const wait = (ms: number, error: () => Error) => {
-      clearTimeout(timer);
-      timer = setTimeout(() => fail(error()), ms);
-    };
+/** The caller's connection closed: the upstream session ends with it, before or after the 101. */
+function ended(session: Session): ForwardOutcome {
+  clearTimeout(session.timer);
+  session.handshake.destroy();
+  session.upgraded?.destroy();
+  const { outcome } = session;
+  // After the 101 either side may end the session; before any answer, the caller gave up waiting.
+  if (!outcome.status) {
+    outcome.failure ??= "caller_gone";
+    outcome.status = CALLER_LEFT_STATUS;
+  }
+  return outcome;
+}
 
-    // Bounded as any request: connecting, then the upstream's answer to the handshake.
-    wait(timeouts.connectMs, () => new errors.ConnectTimeoutError());
-    upstreamReq.once("socket", (socket) => {
-      socket.once(upstream.protocol === "https:" ? "secureConnect" : "connect", () =>
-        wait(timeouts.firstByteMs, () => new errors.HeadersTimeoutError()),
-      );
-    });
-
-    client.once("close", () => {
-      clearTimeout(timer);
-      // The caller went away: the upstream session ends with it, before or after the 101.
-      upstreamReq.destroy();
-      upgraded?.destroy();
-      // After the 101 either side may end the session; before any answer, the caller gave up waiting.
-      if (!outcome.status) outcome.failure ??= "caller_gone";
-      resolve(outcome);
-    });
-    client.on("error", () => client.destroy());
-
-    upstreamReq.once("upgrade", (answer: IncomingMessage, socket: Socket, upstreamHead: Buffer) => {
-      clearTimeout(timer);
-      outcome.status = 101;
-      outcome.firstByteMs = performance.now() - sentAt;
-      if (client.destroyed) return void socket.destroy();
-      upgraded = socket;
-      socket.setNoDelay(true);
-      client.write(switchingProtocols(answer));
-      if (upstreamHead.length) client.write(upstreamHead);
-      if (caller.head.length) socket.write(caller.head);
-      socket.on("data", (chunk: Buffer) => (outcome.bytes += chunk.length));
-      socket.pipe(client);
-      client.pipe(socket);
-      socket.once("close", () => client.destroy());
-      socket.on("error", () => socket.destroy());
-      // A session with no byte either way for the idle timeout is ended, as a silent stream is.
-      client.setTimeout(timeouts.idleMs, () => {
-        outcome.failure = "upstream_idle_timeout";
-        client.destroy();
-      });
-    });
-
-    upstreamReq.once("response", (answer: IncomingMessage) => {
-      const status = answer.statusCode ?? 502;
-      if (status >= 300 && status < 400) {
-        // As for any request: following a redirect could send the caller's key to another host.
-        answer.resume();
-        return fail(upstreamRedirect(upstream.host, status));
-      }
-      // No upgrade: the upstream's refusal (bad key, unknown model, wrong path) goes back as it is.
-      clearTimeout(timer);
-      outcome.status = status;
-      outcome.firstByteMs = performance.now() - sentAt;
-      res.writeHead(outcome.status, callerResponseHeaders(answer.headers));
-      answer.on("data", (chunk: Buffer) => (outcome.bytes += chunk.length));
-      answer.pipe(res);
-    });
-
-    upstreamReq.on("error", fail);
-    upstreamReq.end();
+/** The upstream switched protocols: its 101 goes to the caller, then the two connections are joined. */
+function join(session: Session, answer: IncomingMessage, socket: Socket, upstreamHead: Buffer): void {
+  const { outcome, caller } = session;
+  const client = caller.socket;
+  clearTimeout(session.timer);
+  outcome.status = 101;
+  outcome.firstByteMs = performance.now() - session.sentAt;
+  if (client.destroyed) return void socket.destroy();
+  session.upgraded = socket;
+  socket.setNoDelay(true);
+  client.write(switchingProtocols(answer));
+  if (upstreamHead.length) client.write(upstreamHead);
+  if (caller.head.length) socket.write(caller.head);
+  socket.on("data", (chunk: Buffer) => (outcome.bytes += chunk.length));
+  socket.pipe(client);
+  client.pipe(socket);
+  socket.once("close", () => client.destroy());
+  socket.on("error", () => socket.destroy());
+  // A session with no byte either way for the idle timeout is ended, as a silent stream is.
+  client.setTimeout(session.timeouts.idleMs, () => {
+    outcome.failure = "upstream_idle_timeout";
+    client.destroy();
   });
+}
+
+/** The upstream answered without switching: its refusal (bad key, unknown model, wrong path) goes back as it is. */
+function passAnswer(session: Session, answer: IncomingMessage): void {
+  const { outcome, res } = session;
+  const status = answer.statusCode ?? 502;
+  if (status >= 300 && status < 400) {
+    // As for any request: following a redirect could send the caller's key to another host.
+    answer.resume();
+    return fail(session, upstreamRedirect(session.upstream.host, status));
+  }
+  clearTimeout(session.timer);
+  outcome.status = status;
+  outcome.firstByteMs = performance.now() - session.sentAt;
+  res.writeHead(outcome.status, callerResponseHeaders(answer.headers));
+  answer.on("data", (chunk: Buffer) => (outcome.bytes += chunk.length));
+  answer.pipe(res);
 }
