@@ -1,13 +1,13 @@
 import { once } from "node:events";
 import { isSea } from "node:sea";
 import { showRunningRelay } from "./console/already-running.js";
-import { ConfigError, OPTIONS_HELP, loadConfig } from "./config.js";
+import { ConfigError, OPTIONS_HELP, loadConfig, type RelayConfig } from "./config.js";
 import { errorDetail } from "./errors.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
 import { pairingInstructions } from "./commands/pair.js";
 import { processSetupEnvironment } from "./commands/setup.js";
 import { installCrashHandlers } from "./console/crash.js";
-import { currentNetworks } from "./console/../network/addresses.js";
+import { currentNetworks } from "./network/addresses.js";
 import { startBanner } from "./console/banner.js";
 import { startExtras, type RelayExtras } from "./console/extras.js";
 import { lineLogger } from "./http/request-log.js";
@@ -38,21 +38,28 @@ async function main(argv: string[]): Promise<void> {
   const moved = moveRoamingHome();
   const config = loadConfig(argv, process.env);
   if (moved) print(moved);
+  const relay = await startOrShowRunning(config, print);
+  if (relay) await runInWindow(config, relay, print);
+  else await holdWindow();
+}
 
-  let relay: RunningRelay;
+/** Starts the relay; undefined when this PC's own relay already runs on the port, and was shown instead. */
+async function startOrShowRunning(
+  config: RelayConfig,
+  print: (line: string) => void,
+): Promise<RunningRelay | undefined> {
   try {
-    relay = await startRelay(config, lineLogger());
+    return await startRelay(config, lineLogger());
   } catch (error) {
     // A second start (another double-click, the logon task already running) shows the running relay instead.
-    if (
-      (error as NodeJS.ErrnoException).code === "EADDRINUSE" &&
-      (await showRunningRelay(config.home, config.port, print))
-    ) {
-      return holdWindow();
-    }
+    const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    if (inUse && (await showRunningRelay(config.home, config.port, print))) return undefined;
     throw error;
   }
+}
 
+/** The running relay's window: what it says at start, and how it stops, pairs, announces and opens the firewall. */
+async function runInWindow(config: RelayConfig, relay: RunningRelay, print: (line: string) => void): Promise<void> {
   // One shutdown for Ctrl+C (signal or key), Ctrl+Break, the window closing and SIGTERM.
   const started: { extras?: RelayExtras } = {};
   const shutdown = createShutdown({
@@ -65,19 +72,7 @@ async function main(argv: string[]): Promise<void> {
 
   const self = selfInvocation();
   const { addresses } = await currentNetworks(config.host);
-  const lines = [
-    `Passerelle relay ${version} is listening on port ${relay.port} (${config.insecureHttp ? "plain HTTP" : "TLS"}), forwarding to ${config.upstream.href}.`,
-    ...startBanner(config, relay, addresses, self.typed),
-    "Press Ctrl+C to stop.",
-  ];
-  if (config.verbose) {
-    const { timeouts: t, limits: l } = config;
-    lines.push(
-      `Limits: connect ${t.connectMs / 1000} s, first byte ${t.firstByteMs / 1000} s, idle ${t.idleMs / 1000} s, request headers ${l.headersMs / 1000} s, body ${l.maxBodyBytes / 1_000_000} MB, ${l.maxConcurrent} requests at once.`,
-      ...config.localServers.map((s) => `Local models ${s.models.join(", ")} → ${s.name} at ${s.baseURL.href}`),
-    );
-  }
-  print(lines.join("\n"));
+  print(startMessage(config, relay, addresses, self.typed));
   // A damaged list of devices is said at start, and whenever it is found later, with the two ways out.
   const registry = relay.security.devices;
   registry.onDamage = (damage) => print(damageNotice(damage, registry.path));
@@ -92,6 +87,23 @@ async function main(argv: string[]): Promise<void> {
     firewall: process.platform === "win32" ? processSetupEnvironment(process.env, relay.port) : undefined,
     typed: self.typed,
   });
+}
+
+/** What the window says once the relay listens: where it forwards, who it is, what to do next; limits if verbose. */
+function startMessage(config: RelayConfig, relay: RunningRelay, addresses: string[], typed: string): string {
+  const lines = [
+    `Passerelle relay ${version} is listening on port ${relay.port} (${config.insecureHttp ? "plain HTTP" : "TLS"}), forwarding to ${config.upstream.href}.`,
+    ...startBanner(config, relay, addresses, typed),
+    "Press Ctrl+C to stop.",
+  ];
+  if (config.verbose) {
+    const { timeouts: t, limits: l } = config;
+    lines.push(
+      `Limits: connect ${t.connectMs / 1000} s, first byte ${t.firstByteMs / 1000} s, idle ${t.idleMs / 1000} s, request headers ${l.headersMs / 1000} s, body ${l.maxBodyBytes / 1_000_000} MB, ${l.maxConcurrent} requests at once.`,
+      ...config.localServers.map((s) => `Local models ${s.models.join(", ")} → ${s.name} at ${s.baseURL.href}`),
+    );
+  }
+  return lines.join("\n");
 }
 
 /**

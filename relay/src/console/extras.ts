@@ -35,11 +35,44 @@ export function startExtras(
   relay.security.notify = (event) => {
     if (event.type === "paired") print(`Paired: "${event.name}" can now use this relay.`);
   };
+  // Nobody else can reach a relay that listens on loopback: nothing to announce, no firewall to open.
+  const loopbackOnly = config.host !== undefined && isLoopbackHost(config.host);
+  const announcer = config.mdns && !loopbackOnly ? announceOnNetworks(config, relay, print) : undefined;
+  const input = options.input ?? process.stdin;
+  const firewall = offerFirewall(relay.port, print, options, input.isTTY === true, loopbackOnly);
+  const releaseKeys = listenForKeys(input, {
+    stop: options.stop,
+    pair: () => showPairingCode(relay, print),
+    firewall: firewall.press,
+  });
+  return {
+    async stop() {
+      firewall.stop();
+      releaseKeys();
+      await announcer?.stop();
+    },
+  };
+}
 
-  // Announce on the LAN networks, and again from the new address when they change (another Wi-Fi, a new lease).
+/** p: a new pairing code, unless the list of devices is damaged (a code would be refused: the person chooses first). */
+function showPairingCode(relay: RunningRelay, print: (line: string) => void): void {
+  const { devices, pairing } = relay.security;
+  const { damage } = devices.status();
+  if (damage) return print(damageNotice(damage, devices.path));
+  const opened = pairing.open();
+  print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
+}
+
+/**
+ * Announces the relay on the LAN networks, and again from the new address when they change (another Wi-Fi,
+ * a new lease), every 15 s.
+ */
+function announceOnNetworks(config: RelayConfig, relay: RunningRelay, print: (line: string) => void): RelayExtras {
   let advertisement: Advertisement | undefined;
   let announced = "";
   let stopped = false;
+  const failed = (error: Error) =>
+    print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`);
   const announce = async () => {
     const { networks } = await currentNetworks(config.host);
     const now = JSON.stringify(networks);
@@ -57,70 +90,59 @@ export function startExtras(
       version,
       interface: config.mdnsInterface,
       networks,
-      onError: (error) => print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
+      onError: failed,
     });
   };
-  // Nobody else can reach a relay that listens on loopback: nothing to announce.
-  const mdns = config.mdns && !(config.host && isLoopbackHost(config.host));
-  const announceNow = () =>
-    void announce().catch((error: Error) =>
-      print(`mDNS announcement failed (${error.name}); the Mac can still type this PC's address.`),
-    );
-  const timer = mdns ? setInterval(announceNow, 15_000) : undefined;
-  timer?.unref();
-  if (mdns) announceNow();
-
-  const input = options.input ?? process.stdin;
-  let firewallOffered = false;
-  let firewallRunning = false;
-  const releaseKeys = listenForKeys(input, {
-    stop: options.stop,
-    pair() {
-      // A code would be refused while the list of devices is damaged: the person chooses first.
-      const { devices } = relay.security;
-      const { damage } = devices.status();
-      if (damage) return print(damageNotice(damage, devices.path));
-      const opened = relay.security.pairing.open();
-      print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
+  const announceNow = () => void announce().catch(failed);
+  const timer = setInterval(announceNow, 15_000);
+  timer.unref();
+  announceNow();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await advertisement?.stop();
     },
-    firewall() {
-      if (!firewallOffered || firewallRunning || !options.firewall) return;
-      firewallRunning = true;
-      const io = {
-        env: options.firewall.env,
-        out: (t: string) => print(t.trimEnd()),
-        err: (t: string) => print(t.trimEnd()),
-      };
-      void setUpFirewall({ ...options.firewall.target, port: relay.port }, io, options.firewall, false).then((ok) => {
-        firewallRunning = false;
-        if (ok) firewallOffered = false;
-      });
-    },
-  });
+  };
+}
 
-  // On Windows, a relay the firewall blocks looks like a relay that is not there: say so, and offer the fix.
+/**
+ * On Windows, a relay the firewall blocks looks like a relay that is not there: says so when its rule is
+ * missing, and offers the fix (f, through the UAC prompt).
+ */
+function offerFirewall(
+  port: number,
+  print: (line: string) => void,
+  options: ExtrasOptions,
+  keys: boolean,
+  loopbackOnly: boolean,
+): { press(): void; stop(): void } {
   const firewall = options.firewall;
-  if (firewall && firewall.platform === "win32" && !(config.host && isLoopbackHost(config.host))) {
-    void firewall.run(firewallRuleCheckCommand(relay.port)).then((present) => {
+  let offered = false;
+  let running = false;
+  let stopped = false;
+  if (firewall && firewall.platform === "win32" && !loopbackOnly) {
+    void firewall.run(firewallRuleCheckCommand(port)).then((present) => {
       if (present || stopped) return;
-      firewallOffered = true;
+      offered = true;
       // Windows' own prompt may have allowed it on Private networks only, or been cancelled (a Block rule).
       const why =
         "Windows Firewall has no rule for the relay yet: on a Public Wi-Fi (classrooms, cafés), or if Windows' first prompt was cancelled, the Mac cannot connect.";
       print(
-        input.isTTY
+        keys
           ? `${why} Press f to add the rule (Windows asks for permission).`
           : `${why} Run \`${options.typed ?? "npx passerelle"} setup\` once.`,
       );
     });
   }
-
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      releaseKeys();
-      await advertisement?.stop();
-    },
+  const press = () => {
+    if (!offered || running || !firewall) return;
+    running = true;
+    const io = { env: firewall.env, out: (t: string) => print(t.trimEnd()), err: (t: string) => print(t.trimEnd()) };
+    void setUpFirewall({ ...firewall.target, port }, io, firewall, false).then((ok) => {
+      running = false;
+      if (ok) offered = false;
+    });
   };
+  return { press, stop: () => void (stopped = true) };
 }

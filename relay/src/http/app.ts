@@ -1,7 +1,7 @@
 import { ServerResponse, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import Koa from "koa";
+import Koa, { type Next, type ParameterizedContext } from "koa";
 import Router from "@koa/router";
 import {
   RelayError,
@@ -15,10 +15,10 @@ import {
 import { writeFailure } from "../upstream/failures.js";
 import type { ForwardOutcome } from "../upstream/forward.js";
 import type { RelayConfig } from "../config.js";
-import type { RequestLogger } from "./request-log.js";
+import type { RequestLogEntry, RequestLogger } from "./request-log.js";
 import { addPairingRoutes } from "../auth/pairing-routes.js";
 import { deviceCheck, type RelaySecurity } from "../auth/relay-security.js";
-import { createUpstreams, type RouteNote } from "../upstream/upstreams.js";
+import { createUpstreams, type RouteNote, type Upstreams } from "../upstream/upstreams.js";
 import { version } from "../version.js";
 import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "../upstream/websocket.js";
 
@@ -75,50 +75,11 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
   // Koa's default error printer writes whole errors to stderr; errors here are logged by code only.
   app.silent = true;
   const upstreams = createUpstreams(config);
-  const router = new Router<RelayState>();
   /** The raw connections of requests that came through `upgrade`, by request. */
   const upgrades = new WeakMap<IncomingMessage, UpgradeRequest>();
 
-  app.use(async (ctx, next) => {
-    const started = performance.now();
-    const note: RouteNote = {};
-    ctx.state.route = note;
-    try {
-      await next();
-      // Answered without reading its body (/health, an unknown path): close rather than wait for the rest.
-      if (!ctx.req.complete && !ctx.res.headersSent) ctx.set("connection", "close");
-    } catch (error) {
-      const relayError = error instanceof RelayError ? error : relayInternalError();
-      // The name and code tell what went wrong; the message could quote a request, so it is never logged.
-      if (!(error instanceof RelayError)) ctx.state.detail = errorDetail(error);
-      ctx.respond = false;
-      // Answered before its body arrived: the connection closes rather than wait for the rest.
-      if (!ctx.req.complete && !ctx.res.headersSent) ctx.res.setHeader("connection", "close");
-      writeFailure(ctx.res, relayError, undefined);
-      ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
-    } finally {
-      const outcome = ctx.state.outcome;
-      options.log?.({
-        time: new Date(),
-        // An IPv4 caller of a dual-stack socket shows as ::ffff:a.b.c.d; people know it as a.b.c.d.
-        address: (ctx.socket.remoteAddress ?? "?").replace(/^::ffff:(?=\d)/, ""),
-        method: ctx.method,
-        path: ctx.path.length > 200 ? ctx.path.slice(0, 200) + "…" : ctx.path,
-        status: outcome?.status || ctx.status,
-        durationMs: performance.now() - started,
-        bytes: outcome?.bytes ?? Number(ctx.response.length ?? 0),
-        failure: outcome?.failure ?? ctx.state.failure,
-        detail: outcome?.detail ?? ctx.state.detail,
-        model: note.model,
-        ...(config.verbose && {
-          upstream: note.upstream,
-          firstByteMs: outcome?.firstByteMs,
-          requestId: outcome?.requestId,
-        }),
-      });
-    }
-  });
-
+  app.use(answerFailuresAndLog(config.verbose, options.log));
+  const router = new Router<RelayState>();
   router.get("/health", (ctx) => {
     // The body limit lets a client refuse a too large request (a file attached) before sending any of it.
     ctx.body = {
@@ -128,43 +89,99 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
       limits: { maxBodyBytes: config.limits.maxBodyBytes },
     };
   });
-
   addPairingRoutes(router, options.security);
-
-  router.all("/v1{/*rest}", deviceCheck(options.security), async (ctx) => {
-    const rest = ctx.path.slice("/v1".length);
-    if (!isSafePath(rest)) throw invalidPath();
-    const authorization = ctx.get("authorization");
-    if (authorization && !BEARER.test(authorization)) throw invalidAuthorizationHeader();
-    ctx.respond = false;
-    const upgrade = upgrades.get(ctx.req);
-    if (upgrade && !wantsWebSocket(ctx.req)) {
-      // Its body, if any, was never read as HTTP: the connection is not an ordinary request any more.
-      throw notAWebSocket();
-    }
-    if (upgrade) {
-      ctx.state.route.upstream = "websocket";
-      ctx.state.outcome = await passWebSocket(
-        ctx.req,
-        ctx.res,
-        upgrade,
-        rest + ctx.search,
-        config.upstream,
-        config.timeouts,
-      );
-      return;
-    }
-    ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route);
-  });
-
+  router.all("/v1{/*rest}", deviceCheck(options.security), passOn(config, upstreams, upgrades));
   // No router.allowedMethods(): the 404 below answers every path no route takes, any method.
   app.use(router.routes());
   app.use((ctx) => {
     throw unknownPath(ctx.method, ctx.path);
   });
 
-  const callback = app.callback();
-  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+  return {
+    app,
+    upgrade: upgradeListener(app.callback(), upgrades),
+    warm: () => upstreams.warm(),
+    close: () => upstreams.close(),
+  };
+}
+
+type RelayContext = ParameterizedContext<RelayState>;
+
+/** The first middleware: any failure becomes the relay's error answer, and every request one log line. */
+function answerFailuresAndLog(verbose: boolean, log: RequestLogger | undefined) {
+  return async function answerAndLog(ctx: RelayContext, next: Next): Promise<void> {
+    const started = performance.now();
+    ctx.state.route = {};
+    try {
+      await next();
+      // Answered without reading its body (/health, an unknown path): close rather than wait for the rest.
+      if (!ctx.req.complete && !ctx.res.headersSent) ctx.set("connection", "close");
+    } catch (error) {
+      answerFailure(ctx, error);
+    } finally {
+      log?.(logEntry(ctx, performance.now() - started, verbose));
+    }
+  };
+}
+
+/** Writes the relay's error answer for a failure thrown by any middleware. */
+function answerFailure(ctx: RelayContext, error: unknown): void {
+  const relayError = error instanceof RelayError ? error : relayInternalError();
+  // The name and code tell what went wrong; the message could quote a request, so it is never logged.
+  if (!(error instanceof RelayError)) ctx.state.detail = errorDetail(error);
+  ctx.respond = false;
+  // Answered before its body arrived: the connection closes rather than wait for the rest.
+  if (!ctx.req.complete && !ctx.res.headersSent) ctx.res.setHeader("connection", "close");
+  writeFailure(ctx.res, relayError, undefined);
+  ctx.state.outcome = { status: relayError.status, bytes: 0, failure: relayError.code } satisfies ForwardOutcome;
+}
+
+/** The request's log line: what the app learnt on its way, never a header, a body or a key. */
+function logEntry(ctx: RelayContext, durationMs: number, verbose: boolean): RequestLogEntry {
+  const { outcome, route } = ctx.state;
+  return {
+    time: new Date(),
+    // An IPv4 caller of a dual-stack socket shows as ::ffff:a.b.c.d; people know it as a.b.c.d.
+    address: (ctx.socket.remoteAddress ?? "?").replace(/^::ffff:(?=\d)/, ""),
+    method: ctx.method,
+    path: ctx.path.length > 200 ? ctx.path.slice(0, 200) + "…" : ctx.path,
+    status: outcome?.status || ctx.status,
+    durationMs,
+    bytes: outcome?.bytes ?? Number(ctx.response.length ?? 0),
+    failure: outcome?.failure ?? ctx.state.failure,
+    detail: outcome?.detail ?? ctx.state.detail,
+    model: route.model,
+    ...(verbose && { upstream: route.upstream, firstByteMs: outcome?.firstByteMs, requestId: outcome?.requestId }),
+  };
+}
+
+/** The `/v1` route, once the device is checked: a checked path and key go on to the upstream, or a WebSocket. */
+function passOn(config: RelayConfig, upstreams: Upstreams, upgrades: WeakMap<IncomingMessage, UpgradeRequest>) {
+  return async function passToUpstream(ctx: RelayContext): Promise<void> {
+    const rest = ctx.path.slice("/v1".length);
+    if (!isSafePath(rest)) throw invalidPath();
+    const authorization = ctx.get("authorization");
+    if (authorization && !BEARER.test(authorization)) throw invalidAuthorizationHeader();
+    ctx.respond = false;
+    const upgrade = upgrades.get(ctx.req);
+    if (!upgrade) {
+      ctx.state.outcome = await upstreams.handle(ctx.req, ctx.res, rest + ctx.search, ctx.state.route);
+      return;
+    }
+    // Its body, if any, was never read as HTTP: the connection is not an ordinary request any more.
+    if (!wantsWebSocket(ctx.req)) throw notAWebSocket();
+    ctx.state.route.upstream = "websocket";
+    const { upstream, timeouts } = config;
+    ctx.state.outcome = await passWebSocket(ctx.req, ctx.res, upgrade, rest + ctx.search, upstream, timeouts);
+  };
+}
+
+/** The server's `upgrade` listener: the request goes through the app as any other, its raw connection noted. */
+function upgradeListener(
+  callback: ReturnType<Koa["callback"]>,
+  upgrades: WeakMap<IncomingMessage, UpgradeRequest>,
+): RelayApp["upgrade"] {
+  return function upgrade(req, socket, head) {
     // Answers on this connection (a refusal, or any path but /v1) are ordinary HTTP, then the connection ends.
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
@@ -173,7 +190,5 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
     socket.on("error", () => socket.destroy());
     upgrades.set(req, { socket: socket as Socket, head });
     void callback(req, res);
-  }
-
-  return { app, upgrade, warm: () => upstreams.warm(), close: () => upstreams.close() };
+  };
 }

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
-import { createApp } from "./app.js";
+import { createApp, type RelayApp } from "./app.js";
 import type { RelayConfig } from "../config.js";
 import type { RequestLogger } from "./request-log.js";
 import { guardConnections, type ConnectionLimits } from "./connection-guard.js";
@@ -39,6 +39,33 @@ export async function startRelay(
   setFlagsFromString("--no-flush-bytecode");
   const security = await prepareSecurity(config.home, securityOptions);
   const relay = createApp(config, log ? { log, security } : { security });
+  const server = createServerFor(config, security, relay);
+  // Strangers hold few connections; in a flood, paired devices keep theirs.
+  const guard = guardConnections(server, connectionLimits);
+  security.trustConnection = guard.trust;
+  await listen(server, config.host, config.port);
+
+  const port = (server.address() as AddressInfo).port;
+  const local = !config.host || config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  writeRuntimeInfo(config.home, {
+    pid: process.pid,
+    port,
+    host: local,
+    scheme: config.insecureHttp ? "http" : "https",
+    control: security.controlSecret,
+  });
+
+  async function stop(graceMs = 10_000): Promise<void> {
+    removeRuntimeInfo(config.home);
+    await closeServer(server, graceMs);
+    await relay.close();
+  }
+
+  return { server, port, security, stop };
+}
+
+/** The HTTPS server (or plain HTTP, for development) in front of the app, with its bounds on callers. */
+function createServerFor(config: RelayConfig, security: RelaySecurity, relay: RelayApp): Server {
   // Slow senders are checked every second (Node's default is every 30 s), so headersTimeout means what it says.
   const checking = { connectionsCheckingInterval: Math.min(1000, config.limits.headersMs / 2) };
   const server: Server = config.insecureHttp
@@ -61,41 +88,28 @@ export async function startRelay(
   // The whole request (headers and body) must arrive within this; the answer, a stream of minutes, is not bounded by it.
   server.requestTimeout = REQUEST_MS;
   server.keepAliveTimeout = 60_000;
-  // Strangers hold few connections; in a flood, paired devices keep theirs.
-  const guard = guardConnections(server, connectionLimits);
-  security.trustConnection = guard.trust;
+  return server;
+}
 
-  await new Promise<void>((resolve, reject) => {
+function listen(server: Server, host: string | undefined, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen({ host: config.host, port: config.port }, () => {
+    server.listen({ host, port }, () => {
       server.off("error", reject);
       resolve();
     });
   });
+}
 
-  const port = (server.address() as AddressInfo).port;
-  const local = !config.host || config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  writeRuntimeInfo(config.home, {
-    pid: process.pid,
-    port,
-    host: local,
-    scheme: config.insecureHttp ? "http" : "https",
-    control: security.controlSecret,
-  });
-
-  async function stop(graceMs = 10_000): Promise<void> {
-    removeRuntimeInfo(config.home);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    // A kept-alive connection whose answer ends during the grace period is closed as soon as it is idle.
-    const sweeper = setInterval(() => server.closeIdleConnections(), 50);
-    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-    timer.unref();
-    await closed;
-    clearInterval(sweeper);
-    clearTimeout(timer);
-    await relay.close();
-  }
-
-  return { server, port, security, stop };
+/** Stops accepting, lets the answers in flight finish for up to `graceMs`, then closes every connection. */
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // A kept-alive connection whose answer ends during the grace period is closed as soon as it is idle.
+  const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  timer.unref();
+  await closed;
+  clearInterval(sweeper);
+  clearTimeout(timer);
 }

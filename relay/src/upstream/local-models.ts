@@ -27,65 +27,80 @@ export const MODELS_FILE_EXAMPLE = `{ "servers": [ { "name": "ollama", "baseURL"
  * Throws a {@link ModelsConfigError} naming the first bad entry.
  */
 export function parseModelsConfig(text: string, label: string): LocalServer[] {
-  const fail = (where: string, what: string): never => {
-    throw new ModelsConfigError(`${label}: ${where}${what}`);
+  const fail = (what: string): never => {
+    throw new ModelsConfigError(`${label}: ${what}`);
   };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    fail(
-      "",
-      `is not valid JSON (${(error as Error).message.split("\n")[0]}). Expected for example ${MODELS_FILE_EXAMPLE}`,
-    );
+    fail(`is not valid JSON (${(error as Error).message.split("\n")[0]}). Expected for example ${MODELS_FILE_EXAMPLE}`);
   }
   const root = parsed as { servers?: unknown };
   if (typeof root !== "object" || root === null || !Array.isArray(root.servers)) {
-    return fail("", `must be an object with a "servers" list, for example ${MODELS_FILE_EXAMPLE}`);
+    return fail(`must be an object with a "servers" list, for example ${MODELS_FILE_EXAMPLE}`);
   }
   const extra = Object.keys(root).filter((k) => k !== "servers");
-  if (extra.length) fail("", `unknown field "${extra[0]}" (only "servers" is read).`);
+  if (extra.length) fail(`unknown field "${extra[0]}" (only "servers" is read).`);
 
   const servers: LocalServer[] = [];
+  /** Which server each model name or prefix already belongs to. */
   const owner = new Map<string, string>();
   for (const [i, entry] of (root.servers as unknown[]).entries()) {
     const e = entry as Record<string, unknown>;
     const named = typeof e?.name === "string" && e.name ? `servers[${i}] ("${e.name}")` : `servers[${i}]`;
-    const where = named + ": ";
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail(where, "must be an object.");
-    const unknown = Object.keys(e).find((k) => !["name", "baseURL", "models"].includes(k));
-    if (unknown) fail(where, `unknown field "${unknown}" (expected name, baseURL, models).`);
-    if (typeof e.name !== "string" || !/^[\w.-]{1,40}$/.test(e.name)) {
-      fail(where, `"name" must be a short word such as "ollama" (letters, digits, '.', '-', '_').`);
-    }
-    if (servers.some((s) => s.name === e.name)) fail(where, `the name "${e.name as string}" is used twice.`);
-    let baseURL: URL | undefined;
-    try {
-      baseURL = new URL(String(e.baseURL));
-    } catch {
-      fail(where, `"baseURL" must be a URL such as http://127.0.0.1:11434/v1.`);
-    }
-    if (baseURL!.protocol !== "http:" && baseURL!.protocol !== "https:") {
-      fail(where, `"baseURL" must start with http:// or https://.`);
-    }
-    if (baseURL!.username || baseURL!.password || baseURL!.search || baseURL!.hash) {
-      fail(where, `"baseURL" must be a plain base URL, without credentials, query or fragment.`);
-    }
-    baseURL!.pathname = baseURL!.pathname.replace(/\/+$/, "");
-    if (!Array.isArray(e.models) || e.models.length === 0) {
-      fail(where, `"models" must be a non-empty list of model names, such as ["llama3.2:3b", "qwen2.5*"].`);
-    }
-    for (const model of e.models as unknown[]) {
-      if (typeof model !== "string" || !/^[^\s*]{0,200}\*?$/.test(model) || model === "") {
-        fail(where, `model ${JSON.stringify(model)} must be a name, or a prefix ending with '*', without spaces.`);
-      }
-      const taken = owner.get(model as string);
-      if (taken) fail(where, `model "${model as string}" is already served by "${taken}".`);
-      owner.set(model as string, e.name as string);
-    }
-    servers.push({ name: e.name as string, baseURL: baseURL!, models: e.models as string[] });
+    servers.push(parseServer(entry, servers, owner, (what) => fail(`${named}: ${what}`)));
   }
   return servers;
+}
+
+/** One entry of the "servers" list, checked against the entries before it. */
+function parseServer(
+  entry: unknown,
+  before: LocalServer[],
+  owner: Map<string, string>,
+  fail: (what: string) => never,
+): LocalServer {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) fail("must be an object.");
+  const e = entry as Record<string, unknown>;
+  const unknown = Object.keys(e).find((k) => !["name", "baseURL", "models"].includes(k));
+  if (unknown) fail(`unknown field "${unknown}" (expected name, baseURL, models).`);
+  if (typeof e.name !== "string" || !/^[\w.-]{1,40}$/.test(e.name)) {
+    fail(`"name" must be a short word such as "ollama" (letters, digits, '.', '-', '_').`);
+  }
+  const name = e.name as string;
+  if (before.some((s) => s.name === name)) fail(`the name "${name}" is used twice.`);
+  const baseURL = parseBaseURL(e.baseURL, fail);
+  if (!Array.isArray(e.models) || e.models.length === 0) {
+    fail(`"models" must be a non-empty list of model names, such as ["llama3.2:3b", "qwen2.5*"].`);
+  }
+  for (const model of e.models as unknown[]) {
+    if (typeof model !== "string" || !/^[^\s*]{0,200}\*?$/.test(model) || model === "") {
+      fail(`model ${JSON.stringify(model)} must be a name, or a prefix ending with '*', without spaces.`);
+    }
+    const taken = owner.get(model as string);
+    if (taken) fail(`model "${model as string}" is already served by "${taken}".`);
+    owner.set(model as string, name);
+  }
+  return { name, baseURL, models: e.models as string[] };
+}
+
+/** A server's `baseURL`: a plain http(s) base, its trailing slashes removed. */
+function parseBaseURL(value: unknown, fail: (what: string) => never): URL {
+  let baseURL: URL | undefined;
+  try {
+    baseURL = new URL(String(value));
+  } catch {
+    fail(`"baseURL" must be a URL such as http://127.0.0.1:11434/v1.`);
+  }
+  if (baseURL!.protocol !== "http:" && baseURL!.protocol !== "https:") {
+    fail(`"baseURL" must start with http:// or https://.`);
+  }
+  if (baseURL!.username || baseURL!.password || baseURL!.search || baseURL!.hash) {
+    fail(`"baseURL" must be a plain base URL, without credentials, query or fragment.`);
+  }
+  baseURL!.pathname = baseURL!.pathname.replace(/\/+$/, "");
+  return baseURL!;
 }
 
 /**

@@ -11,16 +11,14 @@ export interface StandbyOptions {
   warmForMs: number;
 }
 
-/** An undici connector that keeps one connection to the upstream open and ready, with nothing sent on it. */
-export interface StandbyConnector {
-  /** The connector for undici's Pool: hands over the ready connection when there is one. */
-  connect: BuildConnector.connector;
-  /** A person is about to ask (a caller connected, a request came): have a connection ready, and keep one. */
-  warm(): void;
-  close(): void;
-}
-
 const LONGEST_BACKOFF_MS = 60_000;
+
+/** The connection kept ready, and how to stop watching it once it is handed over or dropped. */
+interface Spare {
+  socket: Socket;
+  openedAt: number;
+  release(): void;
+}
 
 /**
  * The first token after minutes of silence costs a TCP connect and a TLS handshake to the upstream (tens of
@@ -30,61 +28,100 @@ const LONGEST_BACKOFF_MS = 60_000;
  * person asks. An upstream that cannot be reached is retried with growing pauses, silently (the request
  * that needs it reports the failure).
  */
-export function createStandbyConnector(upstream: URL, options: StandbyOptions): StandbyConnector {
-  const base = buildConnector({ timeout: options.connectMs });
-  const https = upstream.protocol === "https:";
-  const hostname = upstream.hostname.replace(/^\[(.*)\]$/, "$1");
-  const target = {
-    hostname,
-    host: upstream.host,
-    protocol: upstream.protocol,
-    port: upstream.port || (https ? "443" : "80"),
-    servername: undefined as unknown as string,
-  };
-  let spare: { socket: Socket; openedAt: number; release(): void } | undefined;
-  let opening = false;
-  let closed = false;
-  let warmUntil = 0;
-  let backoffMs = 0;
-  let timer: NodeJS.Timeout | undefined;
+export class StandbyConnector {
+  private readonly base: BuildConnector.connector;
+  private readonly target: BuildConnector.Options;
+  private spare: Spare | undefined;
+  private opening = false;
+  private closed = false;
+  private warmUntil = 0;
+  private backoffMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly options: StandbyOptions;
 
-  const wanted = () => !closed && performance.now() < warmUntil;
-
-  function schedule(ms: number) {
-    clearTimeout(timer);
-    timer = setTimeout(refill, ms);
-    timer.unref();
+  constructor(upstream: URL, options: StandbyOptions) {
+    this.options = options;
+    this.base = buildConnector({ timeout: options.connectMs });
+    const https = upstream.protocol === "https:";
+    this.target = {
+      hostname: upstream.hostname.replace(/^\[(.*)\]$/, "$1"),
+      host: upstream.host,
+      protocol: upstream.protocol,
+      port: upstream.port || (https ? "443" : "80"),
+      servername: undefined as unknown as string,
+    };
   }
 
-  function refill() {
-    if (spare || opening || !wanted()) return;
-    opening = true;
-    base(target, (error, socket) => {
-      opening = false;
-      if (error || !socket || closed) {
+  /** The connector for undici's Pool: hands over the ready connection when there is one. */
+  readonly connect: BuildConnector.connector = (opts, callback) => {
+    const socket = this.take();
+    // The pool now holds the one that was ready (or opens its own): another is opened for the next request.
+    this.warm();
+    if (!socket) return this.base(opts, callback);
+    queueMicrotask(() => callback(null, socket));
+  };
+
+  /** A person is about to ask (a caller connected, a request came): have a connection ready, and keep one. */
+  warm(): void {
+    this.warmUntil = performance.now() + this.options.warmForMs;
+    if (!this.spare && !this.opening && !this.closed) this.schedule(0);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    const ready = this.spare;
+    this.spare = undefined;
+    ready?.release();
+    ready?.socket.destroy();
+  }
+
+  private wanted(): boolean {
+    return !this.closed && performance.now() < this.warmUntil;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refill(), ms);
+    this.timer.unref();
+  }
+
+  /** The next pause after a failure: doubled, from 1 s up to a minute. */
+  private longerBackoff(): number {
+    this.backoffMs = Math.min(LONGEST_BACKOFF_MS, Math.max(1000, this.backoffMs * 2));
+    return this.backoffMs;
+  }
+
+  private refill(): void {
+    if (this.spare || this.opening || !this.wanted()) return;
+    this.opening = true;
+    this.base(this.target, (error, socket) => {
+      this.opening = false;
+      if (error || !socket || this.closed) {
         socket?.destroy();
-        backoffMs = Math.min(LONGEST_BACKOFF_MS, Math.max(1000, backoffMs * 2));
-        if (!closed) schedule(backoffMs);
+        const pause = this.longerBackoff();
+        if (!this.closed) this.schedule(pause);
         return;
       }
-      keep(socket as Socket);
+      this.keep(socket as Socket);
     });
   }
 
-  function keep(socket: Socket) {
+  private keep(socket: Socket): void {
     const openedAt = performance.now();
     // Not what keeps the relay running, and read by nobody until handed over.
     socket.unref();
     const drop = () => {
-      if (spare?.socket !== socket) return;
+      if (this.spare?.socket !== socket) return;
       release();
-      spare = undefined;
+      this.spare = undefined;
       socket.destroy();
       // An upstream that closes at once is not asked again at once.
-      backoffMs = performance.now() - openedAt < 1000 ? Math.min(LONGEST_BACKOFF_MS, Math.max(1000, backoffMs * 2)) : 0;
-      schedule(backoffMs || 50);
+      const early = performance.now() - openedAt < 1000;
+      this.backoffMs = early ? this.longerBackoff() : 0;
+      this.schedule(this.backoffMs || 50);
     };
-    const age = setTimeout(drop, options.maxAgeMs);
+    const age = setTimeout(drop, this.options.maxAgeMs);
     age.unref();
     const release = () => {
       clearTimeout(age);
@@ -92,14 +129,14 @@ export function createStandbyConnector(upstream: URL, options: StandbyOptions): 
     };
     // Anything from the upstream before a request (or its goodbye) makes the connection unfit to use.
     socket.once("close", drop).once("end", drop).once("error", drop).once("data", drop);
-    spare = { socket, openedAt, release };
+    this.spare = { socket, openedAt, release };
   }
 
   /** The ready connection, if it is still fit to carry a request. */
-  function take(): Socket | undefined {
-    const ready = spare;
+  private take(): Socket | undefined {
+    const ready = this.spare;
     if (!ready) return undefined;
-    spare = undefined;
+    this.spare = undefined;
     ready.release();
     const { socket } = ready;
     if (socket.destroyed || !socket.writable || socket.readableEnded) {
@@ -111,30 +148,4 @@ export function createStandbyConnector(upstream: URL, options: StandbyOptions): 
     socket.ref();
     return socket;
   }
-
-  function warm() {
-    warmUntil = performance.now() + options.warmForMs;
-    if (!spare && !opening && !closed) schedule(0);
-  }
-
-  const connect: BuildConnector.connector = (opts, callback) => {
-    const socket = take();
-    // The pool now holds the one that was ready (or opens its own): another is opened for the next request.
-    warm();
-    if (!socket) return base(opts, callback);
-    queueMicrotask(() => callback(null, socket));
-  };
-
-  return {
-    connect,
-    warm,
-    close() {
-      closed = true;
-      clearTimeout(timer);
-      const ready = spare;
-      spare = undefined;
-      ready?.release();
-      ready?.socket.destroy();
-    },
-  };
 }
