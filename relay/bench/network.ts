@@ -181,7 +181,7 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<voi
             ...["--upstream", `https://${OPENAI}:${fakePort}/v1`, "--upstream-keep-alive", String(options.keepAliveS)],
             ...extra,
           ],
-          { HOME: home, XDG_CONFIG_HOME: home, APPDATA: home, PASSERELLE_HOME: home, NODE_EXTRA_CA_CERTS: cert },
+          { HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home, NODE_EXTRA_CA_CERTS: cert },
         );
         await listening(child, "relay");
         return {

@@ -91,7 +91,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     if (!options.tls) args.push("--insecure-http");
     const relay = spawn(process.execPath, args, {
       cwd: options.cwd ?? relayDir,
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, APPDATA: home, PASSERELLE_HOME: home },
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home },
       stdio: ["ignore", "pipe", "inherit"],
     });
     children.push(relay);

@@ -22,12 +22,12 @@ export interface RelayProcess {
 }
 
 /**
- * Starts `node bin/passerelle.js` with `args`, its HOME, APPDATA, XDG_CONFIG_HOME and PASSERELLE_HOME all
- * under `root`, one device paired beforehand. Resolves once it says it is listening.
+ * Starts `node bin/passerelle.js` with `args`, its HOME, LOCALAPPDATA (its folder on Windows), XDG_CONFIG_HOME
+ * and PASSERELLE_HOME all under `root`, one device paired beforehand. Resolves once it says it is listening.
  */
 export async function startRelayProcess(root: string, args: string[]): Promise<RelayProcess> {
   const home = join(root, "passerelle-home");
-  for (const dir of ["home", "appdata", "xdg", "passerelle-home"]) mkdirSync(join(root, dir), { recursive: true });
+  for (const dir of ["home", "localappdata", "xdg", "passerelle-home"]) mkdirSync(join(root, dir), { recursive: true });
   const security = await prepareSecurity(home);
   const { token } = security.devices.add("process-test", "app");
   const { certPem, fingerprint256 } = security.identity;
@@ -35,7 +35,7 @@ export async function startRelayProcess(root: string, args: string[]): Promise<R
   const env = {
     PATH: process.env.PATH,
     HOME: join(root, "home"),
-    APPDATA: join(root, "appdata"),
+    LOCALAPPDATA: join(root, "localappdata"),
     XDG_CONFIG_HOME: join(root, "xdg"),
     PASSERELLE_HOME: home,
   };
