@@ -1,3 +1,4 @@
+/** The relay's entry: `passerelle [options]` runs the relay in its window; `passerelle <command>` runs a command. */
 import { once } from "node:events";
 import { isSea } from "node:sea";
 import { showRunningRelay } from "./console/already-running.js";

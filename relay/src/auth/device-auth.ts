@@ -1,3 +1,4 @@
+/** The device check on `/v1`: a paired device's token lets a request through; wrong ones cost their address. */
 import type { Context, Next } from "koa";
 import { deviceTokenInvalid, registryDamaged, tooManyFailures } from "../errors.js";
 import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, tokenDigest, type DeviceRegistry } from "../state/devices.js";

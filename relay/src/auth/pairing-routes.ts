@@ -1,3 +1,4 @@
+/** The pairing routes: a Mac pairs with the code shown on the PC, and the owner's commands reach the running relay. */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type Router from "@koa/router";
 import type { Context } from "koa";

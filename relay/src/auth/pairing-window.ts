@@ -1,3 +1,4 @@
+/** The pairing session: one code at a time, for a couple of minutes, with a bounded number of wrong tries. */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { formatPairingCode, pinFromBytes, PIN_BYTES } from "./pairing-code.js";
 

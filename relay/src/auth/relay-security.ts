@@ -1,3 +1,4 @@
+/** Who may use the relay: its identity, paired devices, failure budgets and pairing session, prepared at start. */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { requireDevice } from "./device-auth.js";

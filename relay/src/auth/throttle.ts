@@ -1,3 +1,5 @@
+/** The failure budget: how many wrong tokens or codes an address, and everyone together, may send before waiting. */
+
 /** Limits on failed attempts (bad device tokens, wrong PINs). */
 export interface ThrottleOptions {
   /** Failures one address may make per window before it waits. */

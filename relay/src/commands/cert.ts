@@ -1,3 +1,4 @@
+/** `passerelle cert`: the relay's certificate, for the clients that trust it by hand. */
 import { relayHome } from "../state/home.js";
 import { loadOrCreateIdentity } from "../state/identity.js";
 import { commandArgs, type Command } from "./io.js";

@@ -1,3 +1,4 @@
+/** `passerelle devices` and `revoke`: the paired devices listed, a damaged list repaired, a device unpaired. */
 import { join } from "node:path";
 import { damageNotice, RegistryDamagedError } from "../state/devices.js";
 import { relayHome } from "../state/home.js";

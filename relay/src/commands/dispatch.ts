@@ -1,3 +1,4 @@
+/** Which subcommand runs (`pair`, `devices`, `revoke`, `cert`, `setup`), each loaded only when asked for. */
 import { moveRoamingHome } from "../state/home.js";
 import { processIO, type Command, type CommandIO } from "./io.js";
 

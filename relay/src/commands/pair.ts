@@ -1,3 +1,4 @@
+/** `passerelle pair`: a pairing code for a Mac from the running relay, or with `--cli` a token for a script. */
 import { hostname } from "node:os";
 import { addressForScripts, hostPort } from "../network/addresses.js";
 import { relayHome } from "../state/home.js";

@@ -1,3 +1,4 @@
+/** The list of devices as the commands change it: through the running relay when one runs, else in the file. */
 import { join } from "node:path";
 import { askRunningRelay, refusal, type ControlAnswer } from "./control-client.js";
 import { DeviceRegistry, RegistryDamagedError } from "../state/devices.js";

@@ -1,3 +1,4 @@
+/** How this program is started again (firewall rule, UAC prompt, logon task): the exe, or node and its script. */
 import { isSea } from "node:sea";
 import { resolve } from "node:path";
 

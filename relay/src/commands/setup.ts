@@ -1,3 +1,4 @@
+/** `passerelle setup` (Windows): the firewall rule through the UAC prompt, and the relay started at logon. */
 import { execFile } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,3 +1,5 @@
+/** The keys typed in the relay's window: Ctrl+C, p for a pairing code, f for the firewall. */
+
 /** What the keys typed in the relay's window do. */
 export interface KeyActions {
   /** Ctrl+C: in raw mode the console hands it over as the key `\x03`, not as a signal. */

@@ -1,3 +1,5 @@
+/** The relay's one way to stop, whatever asks: Ctrl+C, Ctrl+Break, the window closing, a service manager. */
+
 /**
  * Why the relay stops: Ctrl+C (as SIGINT, or as the `\x03` key in raw mode) or Ctrl+Break; the
  * console window closing (SIGHUP; Windows ends the process a few seconds later); a service manager (SIGTERM).

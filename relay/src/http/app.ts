@@ -1,3 +1,4 @@
+/** The relay's Koa application: each request logged, failures answered in OpenAI's shape, /health, pairing, `/v1`. */
 import { ServerResponse, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";

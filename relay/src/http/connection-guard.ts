@@ -1,3 +1,4 @@
+/** Bounds on the connections strangers may hold, so that a flood never pushes out a paired device. */
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 

@@ -1,3 +1,5 @@
+/** The request log: one line a request, from a list of allowed fields, with key-shaped text cut short. */
+
 /** One line about one request. Only these fields are ever logged: never a header, a body or a key. */
 export interface RequestLogEntry {
   time: Date;

@@ -1,3 +1,4 @@
+/** The relay's server: TLS 1.3 with its own certificate, bounds on slow callers, relay.json while it listens. */
 import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";

@@ -1,3 +1,4 @@
+/** This PC's addresses as another machine on the Wi-Fi reaches them (virtual adapters, VPNs, link-local left out). */
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";

@@ -1,3 +1,4 @@
+/** The relay announced on the local network (DNS-SD `_passerelle._tcp`), so a Mac finds it without an address. */
 import { Bonjour } from "bonjour-service";
 // bonjour-service hands these options to multicast-dns, which takes `interface` and `bind`; its types do not
 // say so. Bound to every address (Linux delivers multicast only to such sockets), joined and sending on one.

@@ -1,3 +1,4 @@
+/** The list of paired devices (devices.json): token hashes only, written whole, a damaged file kept aside. */
 import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";

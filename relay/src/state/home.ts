@@ -1,3 +1,4 @@
+/** The relay's own folder: where it is on each system, created private, moved once out of a roaming profile. */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";

@@ -1,3 +1,4 @@
+/** The relay's identity: its key and self-signed certificate, made at first start, and the relay id drawn from it. */
 import { randomBytes, webcrypto, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";

@@ -1,3 +1,4 @@
+/** State files written whole or not at all, under a lock the relay and its commands share. */
 import { randomBytes } from "node:crypto";
 import {
   closeSync,

@@ -1,3 +1,4 @@
+/** The forwarder: a request sent to one upstream over kept-alive connections, its answer written back as it comes. */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Dispatcher } from "undici";
 import { RelayError, errorDetail, upstreamRedirect } from "../errors.js";

@@ -1,3 +1,4 @@
+/** Which headers pass between caller and upstream: the message's own, never the hop's, the device token or cookies. */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
 /** Headers that describe one hop of a connection, never the message itself (RFC 9110 §7.6.1). */

@@ -1,3 +1,4 @@
+/** Models served by this PC's own servers (Ollama, LM Studio…): the models file, and each model's server. */
 import { readFileSync } from "node:fs";
 
 /** An OpenAI-compatible server on the PC (Ollama, LM Studio, llama.cpp) and the models it answers for. */

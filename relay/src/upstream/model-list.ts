@@ -1,3 +1,4 @@
+/** `GET /v1/models` with local servers: OpenAI's list and the local models in one answer. */
 import type { ServerResponse } from "node:http";
 import { upstreamRedirect } from "../errors.js";
 import { callerResponseHeaders } from "./headers.js";

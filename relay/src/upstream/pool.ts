@@ -1,3 +1,4 @@
+/** undici's connection pool, connector and errors, loaded without the rest of undici. */
 import { createRequire } from "node:module";
 import type * as Undici from "undici";
 

@@ -1,3 +1,4 @@
+/** The caller's body, taken for forwarding: JSON read whole (bounded), anything else streamed through a counter. */
 import type { IncomingMessage } from "node:http";
 import { Transform, type Readable } from "node:stream";
 import { relayBusy, requestBodyIncomplete, requestTooLarge, type RelayError } from "../errors.js";

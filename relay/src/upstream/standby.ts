@@ -1,3 +1,4 @@
+/** One connection to the upstream kept open ahead of requests, for a quick first token after a silence. */
 import type { Socket } from "node:net";
 import type { buildConnector as BuildConnector } from "undici";
 import { buildConnector } from "./pool.js";

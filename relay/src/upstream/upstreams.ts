@@ -1,3 +1,4 @@
+/** Where a `/v1` request goes: OpenAI, or a local server chosen by its model; how many at once, how large. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { relayBusy } from "../errors.js";
 import { upstreamFailure, type UpstreamTimeouts } from "./failures.js";

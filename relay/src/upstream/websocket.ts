@@ -1,3 +1,4 @@
+/** WebSockets (the Realtime API) passed through byte for byte once the upstream switches protocols. */
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";

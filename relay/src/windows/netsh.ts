@@ -1,10 +1,6 @@
-/**
- * The firewall rules `passerelle setup` adds (netsh), built as argument lists so they can be
- * tested here and shown exactly as they will run.
- *
- * The firewall rules allow the relay's program only, from the local subnet only, on every network
- * profile: classroom Wi-Fi is usually "Public", where a Private-only rule does nothing.
- */
+/** The firewall rules `passerelle setup` adds (netsh), as argument lists tested here and shown as they will run. */
+// They allow the relay's program only, from the local subnet only, on every network profile: classroom Wi-Fi
+// is usually "Public", where a Private-only rule does nothing.
 import { powershell, psString, type CommandLine } from "./command-line.js";
 
 export const RULE_PREFIX = "Passerelle relay";
