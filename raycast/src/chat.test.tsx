@@ -1,6 +1,10 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { pngBytes } from "../test/images";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
@@ -71,5 +75,51 @@ describe("Chat", () => {
       "assistant: Rome is the capital.",
       "user: And its population?",
     ]);
+  });
+});
+
+describe("Chat with files and web search", () => {
+  it("sends two images over two turns, each turn carrying the conversation's images again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "passerelle-chat-files-"));
+    const first = pngBytes(40, 30);
+    const second = pngBytes(30, 40);
+    writeFileSync(join(dir, "before.png"), first);
+    writeFileSync(join(dir, "after.png"), second);
+    renderCommand(<Chat />);
+    raycast.clipboardFile = join(dir, "before.png");
+    await runAction("Attach Clipboard");
+    await waitFor(() =>
+      expect(screen.getAllByLabelText("Search").at(-1)!.getAttribute("placeholder")).toBe("Ask about before.png…"),
+    );
+    await say("What is in this one?");
+    await waitFor(() => expect(document.querySelector("[aria-busy='true']")).toBeNull());
+    raycast.finderSelection = [join(dir, "after.png")];
+    await runAction("Attach Finder Selection");
+    await waitFor(() =>
+      expect(screen.getAllByLabelText("Search").at(-1)!.getAttribute("placeholder")).toBe("Ask about after.png…"),
+    );
+    await say("And what changed?");
+    await waitFor(() => expect(server.chatRequests).toHaveLength(2));
+    await waitFor(() => expect(document.querySelector("[aria-busy='true']")).toBeNull());
+
+    const imagesIn = (index: number) =>
+      server.chatRequests[index].messages
+        .filter((message) => Array.isArray(message.content))
+        .map((message) => (message.content as { type: string; image_url?: string }[])[0].image_url!.split(",")[1]);
+    expect(imagesIn(0)).toEqual([first.toString("base64")]);
+    expect(imagesIn(1)).toEqual([first.toString("base64"), second.toString("base64")]);
+    expect(screen.getAllByTestId("item-detail")[0].textContent).toContain("📎 `after.png` (Image)");
+    // History keeps the names, never the bytes.
+    const [entry] = [...raycast.storage.entries()].filter(([key]) => key.startsWith("history:"));
+    expect(String(entry[1])).toContain('"name":"after.png"');
+    expect(String(entry[1]).length).toBeLessThan(5_000);
+  });
+
+  it("searches the web for the next answers once turned on", async () => {
+    renderCommand(<Chat />);
+    await runAction("Search the Web");
+    await say("News today?");
+    await waitFor(() => expect(server.chatRequests).toHaveLength(1));
+    expect(server.chatRequests[0].body.tools).toEqual([{ type: "web_search" }]);
   });
 });

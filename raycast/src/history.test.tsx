@@ -1,6 +1,11 @@
 // @vitest-environment happy-dom
-import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { pngBytes } from "../test/images";
+import { sha256 } from "./attachments/prepare";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
@@ -89,5 +94,70 @@ describe("History", () => {
     expect(screen.getAllByRole("listitem").map((item) => item.getAttribute("aria-label"))).toEqual(["About Paris"]);
     await runAction("Delete Entry");
     await waitFor(() => expect(stored().map((entry) => entry.id)).toEqual(["b"]));
+  });
+});
+
+describe("History of questions about files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "passerelle-history-files-"));
+  const thumbnail = "data:image/jpeg;base64,/9j/AAAA";
+  function remembered(name: string, data: Buffer, exists: boolean) {
+    const path = join(dir, name);
+    if (exists) writeFileSync(path, data);
+    return {
+      name,
+      kind: "image" as const,
+      mimeType: "image/png",
+      bytes: data.length,
+      sha256: sha256(data),
+      path,
+      thumbnail,
+    };
+  }
+
+  it("keeps names, hash and thumbnail; says 'no longer available' once a file is gone; regenerates with the one still there", async () => {
+    const here = pngBytes(20, 20);
+    const gone = pngBytes(21, 21);
+    seed({
+      id: "here",
+      title: "About here.png",
+      createdAt: 2,
+      messages: [{ role: "user", content: "About here.png", attachments: [remembered("here.png", here, true)] }],
+    });
+    seed({
+      id: "gone",
+      title: "About gone.png",
+      createdAt: 1,
+      messages: [{ role: "user", content: "About gone.png", attachments: [remembered("gone.png", gone, false)] }],
+    });
+    renderCommand(<History />);
+    await waitFor(() =>
+      expect(screen.getAllByTestId("item-detail")[1].textContent).toContain(
+        "📎 `gone.png` (Image, no longer available)",
+      ),
+    );
+    const [first, second] = screen.getAllByTestId("item-detail").map((detail) => detail.textContent ?? "");
+    expect(first).toContain(`![here.png](${thumbnail}) 📎 \`here.png\` (Image)\n`);
+    expect(second).toContain(`![gone.png](${thumbnail})`);
+
+    const item = screen.getByRole("listitem", { name: "About here.png" });
+    fireEvent.click(within(item).getByRole("menuitem", { name: "Regenerate" }));
+    await waitForDetail();
+    const [image] = server.chatRequests[0].messages.at(-1)!.content as { image_url: string }[];
+    expect(Buffer.from(image.image_url.split(",")[1], "base64").equals(here)).toBe(true);
+  });
+
+  it("says the file is no longer available when regenerating without it, and sends nothing", async () => {
+    seed({
+      id: "gone",
+      title: "About gone.png",
+      messages: [
+        { role: "user", content: "About gone.png", attachments: [remembered("lost.png", pngBytes(5, 5), false)] },
+      ],
+    });
+    renderCommand(<History />);
+    const item = await screen.findByRole("listitem", { name: "About gone.png" });
+    fireEvent.click(within(item).getByRole("menuitem", { name: "Regenerate" }));
+    await waitFor(() => expect(raycast.toasts[0]).toMatchObject({ title: "File no longer available" }));
+    expect(server.chatRequests).toHaveLength(0);
   });
 });

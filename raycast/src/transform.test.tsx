@@ -1,5 +1,7 @@
 // @vitest-environment happy-dom
 import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { transformRequest } from "./components/transform-result";
+import { BUILT_IN_PROMPTS } from "./prompts/prompt";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
@@ -129,5 +131,13 @@ describe("Transform Clipboard", () => {
     expect(screen.getByText(/Clipboard is not available/)).toBeTruthy();
     await waitUntilLoaded();
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("a prompt that searches the web and sets its reasoning effort", () => {
+  it("asks with the web_search tool and its own effort", () => {
+    const prompt = { ...BUILT_IN_PROMPTS[0], model: "o4-mini", webSearch: true, reasoningEffort: "high" as const };
+    const request = transformRequest(prompt, { text: "Hello", source: "selection" } as never);
+    expect(request).toMatchObject({ model: "o4-mini", webSearch: true, reasoningEffort: "high" });
   });
 });

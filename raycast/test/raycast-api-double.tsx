@@ -28,6 +28,10 @@ function freshState() {
     clipboard: undefined as string | undefined,
     /** When set, reading the clipboard rejects with it. */
     clipboardError: undefined as Error | undefined,
+    /** A file (or an image, as Raycast hands it over) on the clipboard: its path, or a `file://` URL. */
+    clipboardFile: undefined as string | undefined,
+    /** The paths selected in Finder, or the error getSelectedFinderItems rejects with (Finder not in front). */
+    finderSelection: new Error("Finder isn't the frontmost application") as string[] | Error,
     copied: [] as string[],
     pasted: [] as string[],
     toasts: [] as ToastRecord[],
@@ -76,6 +80,11 @@ export function getPreferenceValues<T>(): T {
   return { ...raycast.preferences } as T;
 }
 
+export async function getSelectedFinderItems(): Promise<{ path: string }[]> {
+  if (raycast.finderSelection instanceof Error) throw raycast.finderSelection;
+  return raycast.finderSelection.map((path) => ({ path }));
+}
+
 export async function getSelectedText(): Promise<string> {
   if (raycast.selection instanceof Error) throw raycast.selection;
   return raycast.selection;
@@ -93,6 +102,9 @@ export const Clipboard = {
   async readText() {
     if (raycast.clipboardError) throw raycast.clipboardError;
     return raycast.clipboard;
+  },
+  async read() {
+    return { text: raycast.clipboard ?? "", ...(raycast.clipboardFile && { file: raycast.clipboardFile }) };
   },
   async clear() {
     raycast.clipboard = undefined;

@@ -1,12 +1,20 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { useState, type ReactNode } from "react";
-import { answerMarkdown, formatDuration, formatUsage } from "../helpers/format";
+import { attachToLastQuestion, lastQuestionFiles, prepareFiles } from "../attachments/attach";
+import { clipboardFiles, finderFiles } from "../attachments/sources";
+import { showFailure } from "../failures/toast";
+import { answerMarkdown } from "../helpers/format";
 import { useAnswer, type AnswerOptions, type AnswerState } from "../hooks/use-answer";
+import { useServedByPC } from "../hooks/use-served-by-pc";
+import { useThinkingClock } from "../hooks/use-thinking-clock";
 import { newRequestId, type AnswerRequest } from "../openai/answer-run";
+import { isReasoningModel } from "../openai/model-traits";
+import { AnswerMetadata } from "./answer-metadata";
 import { ConnectToRelayAction } from "./connect-to-relay-action";
 import { ContinueInChatAction } from "./continue-in-chat-action";
 import { ModelPicker } from "./model-picker";
 import { StopAnswerAction } from "./stop-answer-action";
+import { WebSearchAction } from "./web-search-action";
 
 /** What extra actions get to work with. */
 export interface AnswerContext {
@@ -14,6 +22,8 @@ export interface AnswerContext {
   request: AnswerRequest;
   /** Runs the request again, optionally with another model. */
   rerun: (model?: string) => void;
+  /** Runs the request again with these changes (web search, files). */
+  rerunWith: (changes: Partial<AnswerRequest>) => void;
 }
 
 /** What the view shows and offers besides the answer itself. */
@@ -42,55 +52,94 @@ export function AnswerView(props: AnswerViewProps) {
     },
   });
   // A new run replaces this answer's History entry rather than adding one.
-  const rerun = (model?: string) =>
+  const rerunWith = (changes: Partial<AnswerRequest>) =>
     setRequest((current) => ({
       ...current,
-      model: model ?? current.model,
+      ...changes,
       id: newRequestId(),
       history: { ...current.history, historyId: current.history.historyId ?? current.id },
     }));
-  const context: AnswerContext = { answer, request, rerun };
+  const rerun = (model?: string) => rerunWith(model ? { model } : {});
+  const [attaching, setAttaching] = useState(false);
+  const context: AnswerContext = { answer, request, rerun, rerunWith };
+  const thinking = answer.isLoading && !answer.text && isReasoningModel(request.model);
+  const thinkingMs = useThinkingClock(thinking, answer.startedAt);
 
   return (
     <Detail
       navigationTitle={props.navigationTitle}
-      isLoading={answer.isLoading}
-      markdown={answerMarkdown(answer)}
-      metadata={<AnswerMetadata answer={answer} labels={props.metadata} />}
-      actions={<AnswerActions context={context} primary={props.primaryActions} extra={props.extraActions} />}
+      isLoading={answer.isLoading || attaching}
+      markdown={answerMarkdown({ ...answer, thinkingMs, attachments: lastQuestionFiles(request.messages) })}
+      metadata={<AnswerMetadata answer={answer} labels={props.metadata} webSearch={request.webSearch} />}
+      actions={
+        <AnswerActions
+          context={context}
+          primary={props.primaryActions}
+          extra={props.extraActions}
+          onAttaching={setAttaching}
+        />
+      }
     />
   );
 }
 
-/** The labels beside an answer: the caller's, then model, tokens, time and whether it was cut short. */
-function AnswerMetadata(props: { answer: AnswerState; labels?: { title: string; text: string }[] }) {
-  const { answer } = props;
-  return (
-    <Detail.Metadata>
-      {props.labels?.map((item) => (
-        <Detail.Metadata.Label key={item.title} title={item.title} text={item.text} />
-      ))}
-      <Detail.Metadata.Label title="Model" text={answer.model} />
-      {answer.usage && <Detail.Metadata.Label title="Tokens" text={formatUsage(answer.usage)} />}
-      {answer.durationMs !== undefined && (
-        <Detail.Metadata.Label title="Time" text={formatDuration(answer.durationMs)} />
-      )}
-      {answer.interrupted && <Detail.Metadata.Label title="Status" text="Interrupted" />}
-    </Detail.Metadata>
-  );
+/** True when the failure is a model refusing the images it was sent: another model is the way out. */
+function refusedImages(answer: AnswerState, request: AnswerRequest): boolean {
+  const images = lastQuestionFiles(request.messages).some((file) => file.kind === "image");
+  return images && Boolean(answer.error) && /image/i.test(`${answer.error?.message} ${answer.error?.detail}`);
 }
 
-/** Stop while streaming, the fix for a failure, Copy/Paste (or the caller's), then running it again. */
+/** Attaches the files `find` gives to the question and asks again; says what went wrong otherwise. */
+async function attachAndAsk(context: AnswerContext, find: () => Promise<string[]>, where: string) {
+  const paths = await find();
+  if (paths.length === 0) throw new Error(`Nothing to attach: ${where} holds no file or image.`);
+  const files = await prepareFiles(paths.map((path) => ({ path })));
+  context.rerunWith({ messages: attachToLastQuestion(context.request.messages, files) });
+}
+
+/**
+ * Stop while streaming, the fix for a failure (Try Another Model first when a model refuses images; Regenerate first
+ * when an answer was cut), Copy/Paste (or the caller's), then running it again: with web search, with files, with
+ * another model.
+ */
 function AnswerActions(props: {
   context: AnswerContext;
   primary?: (context: AnswerContext) => ReactNode;
   extra?: (context: AnswerContext) => ReactNode;
+  onAttaching: (attaching: boolean) => void;
 }) {
-  const { answer, request, rerun } = props.context;
+  const { answer, request, rerun, rerunWith } = props.context;
+  const servedByPC = useServedByPC();
+  const failedMidway = Boolean(answer.error && answer.text);
+  const imagesRefused = refusedImages(answer, request);
+  const attach = (find: () => Promise<string[]>, where: string) => {
+    props.onAttaching(true);
+    attachAndAsk(props.context, find, where)
+      .catch((error: unknown) => showFailure(error))
+      .finally(() => props.onAttaching(false));
+  };
+  const tryAnotherModel = (
+    <Action.Push
+      title="Try Another Model"
+      icon={Icon.Switch}
+      shortcut={{ modifiers: ["cmd"], key: "m" }}
+      target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
+    />
+  );
+  const again = (title: string) => (
+    <Action
+      title={title}
+      icon={Icon.ArrowClockwise}
+      shortcut={Keyboard.Shortcut.Common.Refresh}
+      onAction={() => rerun()}
+    />
+  );
   return (
     <ActionPanel>
       {answer.isLoading && <StopAnswerAction onStop={answer.stop} />}
       {answer.error?.fix === "connect-to-relay" && <ConnectToRelayAction />}
+      {imagesRefused && tryAnotherModel}
+      {failedMidway && again("Regenerate")}
       {props.primary ? (
         props.primary(props.context)
       ) : (
@@ -104,19 +153,27 @@ function AnswerActions(props: {
         </>
       )}
       <ActionPanel.Section>
+        {!failedMidway && again("Ask Again")}
+        <WebSearchAction
+          model={request.model}
+          servedByPC={servedByPC}
+          enabled={Boolean(request.webSearch)}
+          onChange={(webSearch) => rerunWith({ webSearch })}
+        />
         <Action
-          title="Ask Again"
-          icon={Icon.ArrowClockwise}
-          shortcut={Keyboard.Shortcut.Common.Refresh}
-          onAction={() => rerun()}
+          title="Attach Clipboard and Ask Again"
+          icon={Icon.Clipboard}
+          shortcut={{ modifiers: ["cmd", "shift"], key: "a" }}
+          onAction={() => attach(clipboardFiles, "The clipboard")}
+        />
+        <Action
+          title="Attach Finder Selection and Ask Again"
+          icon={Icon.Finder}
+          shortcut={{ modifiers: ["cmd", "shift"], key: "f" }}
+          onAction={() => attach(finderFiles, "Finder's selection")}
         />
         <ContinueInChatAction messages={request.messages} answer={answer.text} model={answer.model || request.model} />
-        <Action.Push
-          title="Try Another Model"
-          icon={Icon.Switch}
-          shortcut={{ modifiers: ["cmd"], key: "m" }}
-          target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
-        />
+        {!imagesRefused && tryAnotherModel}
         {props.extra?.(props.context)}
       </ActionPanel.Section>
     </ActionPanel>

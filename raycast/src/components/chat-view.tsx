@@ -1,4 +1,8 @@
 import { Action, ActionPanel, Icon, Keyboard, List } from "@raycast/api";
+import { clipboardFiles, finderFiles } from "../attachments/sources";
+import { attachmentsLine } from "../helpers/answer-markdown";
+import { useServedByPC } from "../hooks/use-served-by-pc";
+import { WebSearchAction } from "./web-search-action";
 import { chatTurns, conversationMarkdown, turnMarkdown, type ChatTurn } from "../helpers/chat";
 import { formatDuration, formatUsage } from "../helpers/format";
 import type { AnswerState } from "../hooks/use-answer";
@@ -18,6 +22,8 @@ export function ChatView(props: ChatStart) {
   const turns = chatTurns(chat.messages);
   if (request && turns.length > 0) turns[turns.length - 1].answer = answer.text || "_…_";
   const actions = (text?: string) => <ChatActions chat={chat} answerText={text} />;
+  const pending = chat.files.pending;
+  const attached = pending.length ? ` ${attachmentsLine(pending)}` : "";
 
   return (
     <List
@@ -27,14 +33,20 @@ export function ChatView(props: ChatStart) {
       filtering={false}
       searchText={chat.draft}
       onSearchTextChange={chat.setDraft}
-      searchBarPlaceholder={turns.length ? "Ask a follow-up…" : "Ask anything…"}
+      searchBarPlaceholder={
+        pending.length
+          ? `Ask about ${pending.map((file) => file.name).join(", ")}…`
+          : turns.length
+            ? "Ask a follow-up…"
+            : "Ask anything…"
+      }
       actions={actions()}
     >
       {turns.length === 0 ? (
         <List.EmptyView
           icon={Icon.SpeechBubble}
           title="Start a conversation"
-          description={`Type a question and press Enter. Model: ${chat.model}`}
+          description={`Type a question and press Enter. Model: ${chat.model}${chat.webSearch ? " · Web search on" : ""}${attached}`}
           actions={actions()}
         />
       ) : (
@@ -76,9 +88,13 @@ function TurnDetail(props: { turn: ChatTurn; answer?: AnswerState; chat: ReturnT
   );
 }
 
-/** Send, Copy Answer (on an exchange), Copy Conversation, and Stop while an answer streams. */
+/**
+ * Send, Copy Answer (on an exchange), Copy Conversation, Stop while an answer streams; files for the next message,
+ * and web search.
+ */
 function ChatActions(props: { chat: ReturnType<typeof useChat>; answerText?: string }) {
   const { chat } = props;
+  const servedByPC = useServedByPC();
   return (
     <ActionPanel>
       <Action title="Send Message" icon={Icon.Message} onAction={chat.send} />
@@ -89,6 +105,29 @@ function ChatActions(props: { chat: ReturnType<typeof useChat>; answerText?: str
         shortcut={Keyboard.Shortcut.Common.Copy}
       />
       {chat.request && <StopAnswerAction onStop={chat.answer.stop} />}
+      <ActionPanel.Section>
+        <Action
+          title="Attach Clipboard"
+          icon={Icon.Clipboard}
+          shortcut={{ modifiers: ["cmd", "shift"], key: "a" }}
+          onAction={() => void chat.files.attach(clipboardFiles, "The clipboard")}
+        />
+        <Action
+          title="Attach Finder Selection"
+          icon={Icon.Finder}
+          shortcut={{ modifiers: ["cmd", "shift"], key: "f" }}
+          onAction={() => void chat.files.attach(finderFiles, "Finder's selection")}
+        />
+        {chat.files.pending.length > 0 && (
+          <Action title="Remove Attachments" icon={Icon.XMarkCircle} onAction={chat.files.clear} />
+        )}
+        <WebSearchAction
+          model={chat.model}
+          servedByPC={servedByPC}
+          enabled={chat.webSearch}
+          onChange={chat.setWebSearch}
+        />
+      </ActionPanel.Section>
     </ActionPanel>
   );
 }

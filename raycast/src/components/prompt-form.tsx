@@ -1,5 +1,6 @@
 import { Action, ActionPanel, Form, Icon, useNavigation } from "@raycast/api";
 import { useForm } from "@raycast/utils";
+import type { ReasoningEffort } from "../openai/completion";
 import type { Prompt, ResultAction } from "../prompts/prompt";
 
 const ICONS = [
@@ -36,6 +37,8 @@ interface Values {
   template: string;
   model: string;
   creativity: string;
+  reasoningEffort: string;
+  webSearch: boolean;
   resultAction: string;
 }
 
@@ -48,6 +51,8 @@ function promptFrom(values: Values, id: string, builtIn: boolean | undefined): P
     template: values.template,
     model: values.model.trim() || undefined,
     creativity: values.creativity === "" ? undefined : Number(values.creativity),
+    ...(values.webSearch && { webSearch: true }),
+    ...(values.reasoningEffort && { reasoningEffort: values.reasoningEffort as ReasoningEffort }),
     resultAction: (values.resultAction as ResultAction) || "show",
     builtIn,
   };
@@ -61,6 +66,8 @@ function initialValues(prompt: Prompt | undefined): Values {
     template: prompt?.template ?? "",
     model: prompt?.model ?? "",
     creativity: prompt?.creativity === undefined ? "" : String(prompt.creativity),
+    reasoningEffort: prompt?.reasoningEffort ?? "",
+    webSearch: Boolean(prompt?.webSearch),
     resultAction: prompt?.resultAction ?? "show",
   };
 }
@@ -113,6 +120,22 @@ export function PromptForm(props: {
           <Form.Dropdown.Item key={option.value} value={option.value} title={option.title} />
         ))}
       </Form.Dropdown>
+      <Form.Dropdown
+        title="Reasoning Effort"
+        info="For reasoning models (o4-mini, gpt-5…): how long they think before answering."
+        {...itemProps.reasoningEffort}
+      >
+        <Form.Dropdown.Item value="" title="As in Preferences" />
+        <Form.Dropdown.Item value="minimal" title="Minimal" />
+        <Form.Dropdown.Item value="low" title="Low" />
+        <Form.Dropdown.Item value="medium" title="Medium" />
+        <Form.Dropdown.Item value="high" title="High" />
+      </Form.Dropdown>
+      <Form.Checkbox
+        label="Search the web"
+        info="OpenAI's models only: the answer may search the web and cite its sources."
+        {...itemProps.webSearch}
+      />
       <Form.Dropdown
         title="Result"
         info="What Run Prompt and Quicklinks do with the result."

@@ -5,6 +5,7 @@ import { promptMessages, type Prompt } from "../prompts/prompt";
 import type { AnswerOptions } from "../hooks/use-answer";
 import { newRequestId, type AnswerRequest } from "../openai/answer-run";
 import { AnswerView, type AnswerContext } from "./answer-view";
+import { reasoningEffort } from "../openai/effort";
 import { DiffView } from "./diff-view";
 
 /** Where the text being transformed came from. */
@@ -24,6 +25,8 @@ export function transformRequest(prompt: Prompt, input: TransformInput, argument
       preferred: getPreferenceValues<Preferences>().transformModel,
     }),
     temperature: prompt.creativity,
+    webSearch: prompt.webSearch,
+    reasoningEffort: reasoningEffort(prompt.reasoningEffort),
     messages: promptMessages(prompt, { selection: input.text, clipboard: input.clipboard, argument }),
     history: { kind: "transform", title: prompt.title },
   };

@@ -15,6 +15,7 @@ import {
   AttachmentUnusableError,
   CertificateMismatchError,
   megabytes,
+  NothingSelectedError,
   NotPairedError,
   PairingCodeError,
   PairingRefusedError,
@@ -170,6 +171,14 @@ function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
+ * True when an answer that had begun was cut because the connection itself closed (undici's `terminated`, from a
+ * socket the other side closed): the relay's process went away. A cut the relay saw coming arrives as its own code.
+ */
+function isStreamCut(error: unknown): boolean {
+  return error instanceof TypeError && error.message === "terminated";
+}
+
+/**
  * True when a request failed because nothing answered at the relay's address (refused, unreachable, timed out
  * while connecting): the relay may have moved. False for a certificate or pin error, which must stay a refusal.
  */
@@ -239,6 +248,12 @@ function describeAttachment(error: unknown): Omit<FailureDescription, "detail"> 
     };
     return { title: titles[error.reason], message: `${error.message} ${advice[error.reason]}` };
   }
+  if (error instanceof NothingSelectedError) {
+    return {
+      title: "Nothing to ask about",
+      message: `${error.message} Select files in Finder, or copy an image or a file, then run Ask About Selection.`,
+    };
+  }
   if (error instanceof ScreenRecordingDeniedError) {
     return {
       title: "Raycast may not record the screen",
@@ -273,6 +288,14 @@ function describe(error: unknown, context: { model?: string; address?: string })
       message:
         "It was not found on this network either. Are the Mac and the PC on the same Wi-Fi? Is the relay started on the PC? Does the PC's firewall allow it (on the PC: `npx passerelle setup`)? If the PC's address changed and this network hides the relay, run Connect to Relay.",
       fix: "connect-to-relay",
+    };
+  }
+  if (isStreamCut(error)) {
+    const where = context.address ? ` (${context.address})` : "";
+    return {
+      title: `Relay stopped mid-answer${where}`,
+      message:
+        "The connection to the relay closed before the answer was complete: the relay was stopped, or the PC slept or left the Wi-Fi. What arrived is kept; Regenerate to ask again.",
     };
   }
   if (error instanceof APIConnectionTimeoutError) {

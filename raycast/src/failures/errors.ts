@@ -144,3 +144,12 @@ export function megabytes(bytes: number): string {
   const value = bytes / 1_000_000;
   return `${value < 10 ? value.toFixed(1).replace(/\.0$/, "") : Math.round(value)} MB`;
 }
+
+/** Ask About Selection found no file selected in Finder and nothing on the clipboard. */
+export class NothingSelectedError extends Error {
+  readonly code = "PASSERELLE_NOTHING_SELECTED";
+  constructor() {
+    super("No file is selected in Finder, and the clipboard holds no image or file.");
+    this.name = "NothingSelectedError";
+  }
+}

@@ -1,17 +1,25 @@
 import type { ChatMessage } from "../openai/completion";
+import { attachmentsLine } from "./answer-markdown";
 
 /** One exchange of a chat: the question and its answer (empty while it streams). */
 export interface ChatTurn {
   question: string;
   answer: string;
+  /** Files sent with the question. */
+  attachments?: { name: string; kind: string }[];
 }
 
 /** The exchanges of a conversation, in order (system messages left out). */
 export function chatTurns(messages: ChatMessage[]): ChatTurn[] {
   const turns: ChatTurn[] = [];
   for (const message of messages) {
-    if (message.role === "user") turns.push({ question: message.content, answer: "" });
-    else if (message.role === "assistant" && turns.length > 0) turns[turns.length - 1].answer = message.content;
+    if (message.role === "user") {
+      turns.push({
+        question: message.content,
+        answer: "",
+        ...(message.attachments && { attachments: message.attachments }),
+      });
+    } else if (message.role === "assistant" && turns.length > 0) turns[turns.length - 1].answer = message.content;
   }
   return turns;
 }
@@ -22,7 +30,8 @@ export function turnMarkdown(turn: ChatTurn): string {
     .split("\n")
     .map((line) => `> ${line}`)
     .join("\n");
-  return `${quoted}\n\n${turn.answer}`;
+  const files = turn.attachments?.length ? `${attachmentsLine(turn.attachments)}\n\n` : "";
+  return `${files}${quoted}\n\n${turn.answer}`;
 }
 
 /** The full conversation as markdown (Copy Conversation). */

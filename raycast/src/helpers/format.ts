@@ -22,19 +22,4 @@ export function formatSize(chars: number): string {
   return `${(chars / 1_000_000).toFixed(1)}M characters`;
 }
 
-/** The markdown shown for an answer: the text, or where things stand. */
-export function answerMarkdown(state: {
-  text: string;
-  isLoading: boolean;
-  interrupted: boolean;
-  error?: { title: string; message: string };
-}): string {
-  if (!state.text) {
-    if (state.error) return `## ${state.error.title}\n\n${state.error.message}`;
-    if (state.isLoading) return "_Waiting for the first words…_";
-    if (state.interrupted) return "_Stopped before any answer arrived._";
-    return "";
-  }
-  if (state.interrupted) return `${state.text}\n\n---\n_Stopped before the end._`;
-  return state.text;
-}
+export { answerMarkdown } from "./answer-markdown";

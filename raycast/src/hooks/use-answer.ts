@@ -1,8 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { FailureDescription } from "../failures/describe";
 import { showFailure } from "../failures/toast";
-import type { TokenUsage } from "../openai/completion";
-import { runAnswer, type AnswerOutcome, type AnswerRequest, type StreamAnswerOptions } from "../openai/answer-run";
+import type { Source, TokenUsage } from "../openai/completion";
+import {
+  runAnswer,
+  type AnswerOutcome,
+  type AnswerProgress,
+  type AnswerRequest,
+  type StreamAnswerOptions,
+} from "../openai/answer-run";
 import { useRelayClients } from "./use-relay-clients";
 
 /** What the view shows while and after streaming. */
@@ -13,6 +19,16 @@ export interface AnswerState {
   model: string;
   usage?: TokenUsage;
   durationMs?: number;
+  /** From the request to the first words of the answer. */
+  firstTextMs?: number;
+  /** The reasoning summary streamed so far. */
+  reasoning: string;
+  /** The web pages the answer cites, numbered in this order. */
+  sources: Source[];
+  /** The model is searching the web (and for what, when it says). */
+  searching?: { query?: string };
+  /** When the request started (for "Thinking… 4 s"). */
+  startedAt?: number;
   error?: FailureDescription;
   interrupted: boolean;
 }
@@ -24,19 +40,28 @@ export interface AnswerOptions extends StreamAnswerOptions {
 }
 
 function streamingState(request: AnswerRequest | undefined): AnswerState {
-  return { text: "", isLoading: Boolean(request), model: request?.model ?? "", interrupted: false };
+  return {
+    text: "",
+    isLoading: Boolean(request),
+    model: request?.model ?? "",
+    reasoning: "",
+    sources: [],
+    interrupted: false,
+    startedAt: request ? Date.now() : undefined,
+  };
 }
 
 /** The state a view shows once a request has ended. */
 function endState(outcome: AnswerOutcome, error: FailureDescription | undefined) {
   return (current: AnswerState): AnswerState => {
     if (outcome.status === "done") {
-      const { text, model, usage, durationMs } = outcome;
-      return { text, isLoading: false, model, usage, durationMs, interrupted: false };
+      const { text, model, usage, durationMs, firstTextMs, reasoning, sources } = outcome;
+      const done = { text, model, usage, durationMs, firstTextMs, reasoning, sources };
+      return { ...done, isLoading: false, interrupted: false, startedAt: current.startedAt };
     }
     // Stopped: whatever arrived is kept, marked as cut short. Failed: the failure, beside any partial text.
     const interrupted = outcome.status === "stopped" || Boolean(outcome.text);
-    return { ...current, text: outcome.text, isLoading: false, interrupted, error };
+    return { ...current, text: outcome.text, isLoading: false, searching: undefined, interrupted, error };
   };
 }
 
@@ -58,9 +83,9 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
     controllerRef.current = controller;
     let live = true;
     setState(streamingState(request));
-    const onText = (text: string) => live && setState((current) => ({ ...current, text }));
+    const onProgress = (progress: AnswerProgress) => live && setState((current) => ({ ...current, ...progress }));
     void (async () => {
-      const outcome = await runAnswer(request, onText, controller.signal, latest.current);
+      const outcome = await runAnswer(request, onProgress, controller.signal, latest.current);
       const failure =
         outcome.status === "failed"
           ? await showFailure(outcome.error, { model: request.model, address: outcome.address })

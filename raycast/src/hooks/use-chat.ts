@@ -1,6 +1,11 @@
 import { getPreferenceValues } from "@raycast/api";
 import { useState } from "react";
+import type { Attachment } from "../attachments/attachment";
+import { prepareFiles } from "../attachments/attach";
+import { showFailure } from "../failures/toast";
+import { sourcesMarkdown } from "../helpers/answer-markdown";
 import { chatTurns } from "../helpers/chat";
+import { reasoningEffort } from "../openai/effort";
 import { newRequestId, type AnswerRequest } from "../openai/answer-run";
 import type { ChatMessage } from "../openai/completion";
 import { chooseModel } from "../openai/model-traits";
@@ -30,9 +35,15 @@ export function useChat(start: ChatStart) {
   );
   const [request, setRequest] = useState<AnswerRequest>();
   const [draft, setDraft] = useState("");
+  // Files for the next message, and whether answers may search the web.
+  const [pending, setPending] = useState<Attachment[]>([]);
+  const [webSearch, setWebSearch] = useState(false);
   const answer = useAnswer(request, {
-    onFinished: ({ text }, ended) => {
-      if (text) setMessages([...ended.messages, { role: "assistant", content: text }]);
+    onFinished: (outcome, ended) => {
+      // The sources stay with the answer they belong to (and the model sees them in the next turn).
+      const cited =
+        outcome.status === "done" && outcome.sources.length ? `\n\n${sourcesMarkdown(outcome.sources)}` : "";
+      if (outcome.text) setMessages([...ended.messages, { role: "assistant", content: outcome.text + cited }]);
       setRequest(undefined);
     },
   });
@@ -40,17 +51,34 @@ export function useChat(start: ChatStart) {
   const send = () => {
     const question = draft.trim();
     if (!question || request) return;
-    const next: ChatMessage[] = [...messages, { role: "user", content: question }];
+    const asked: ChatMessage = { role: "user", content: question, ...(pending.length && { attachments: pending }) };
+    const next: ChatMessage[] = [...messages, asked];
     const first = chatTurns(next)[0]?.question ?? question;
     setMessages(next);
     setDraft("");
+    setPending([]);
     setRequest({
       id: newRequestId(),
       model,
       messages: next,
+      webSearch,
+      reasoningEffort: reasoningEffort(),
       history: { kind: "chat", title: first, historyId: conversationId },
     });
   };
 
-  return { model, messages, request, answer, draft, setDraft, send };
+  /** Reads the files `find` gives and keeps them for the next message; says what went wrong otherwise. */
+  const attach = async (find: () => Promise<string[]>, where: string) => {
+    try {
+      const paths = await find();
+      if (paths.length === 0) throw new Error(`Nothing to attach: ${where} holds no file or image.`);
+      const files = await prepareFiles(paths.map((path) => ({ path })));
+      setPending((current) => [...current, ...files]);
+    } catch (error) {
+      await showFailure(error);
+    }
+  };
+
+  const files = { pending, attach, clear: () => setPending([]) };
+  return { model, messages, request, answer, draft, setDraft, send, files, webSearch, setWebSearch };
 }

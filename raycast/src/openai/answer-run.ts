@@ -1,11 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { isCancellation } from "../failures/describe";
+import { attachmentInfo } from "../attachments/attachment";
+import { restoreFiles } from "../attachments/availability";
+import { describeFailure, isCancellation } from "../failures/describe";
 import { createThrottledText } from "../helpers/throttled-text";
 import { relayClient } from "../relay/clients";
 import { getApiKey, getRelayConnection, withPairedRelay } from "../relay/connection";
+import { relayBodyLimit } from "../relay/limits";
 import { putHistoryEntry, saveHistoryEntry } from "../storage/history";
 import type { HistoryEntry } from "../storage/history-bounds";
-import { streamCompletion, type ChatMessage, type TokenUsage } from "./completion";
+import { streamCompletion, type ChatMessage, type ReasoningEffort, type Source, type TokenUsage } from "./completion";
+import { answerApi } from "./model-traits";
+import { modelsServedByPC } from "./models";
 
 /** One request to stream: changing `id` starts it again (Ask Again, Try Another Model). */
 export interface AnswerRequest {
@@ -13,13 +18,27 @@ export interface AnswerRequest {
   model: string;
   messages: ChatMessage[];
   temperature?: number;
+  /** Let the model search the web (OpenAI's models). */
+  webSearch?: boolean;
+  /** How hard a reasoning model thinks. */
+  reasoningEffort?: ReasoningEffort;
   /** How the answer is kept in History; `historyId` overwrites an entry (Regenerate, a chat's next turn). */
   history: { kind: HistoryEntry["kind"]; title: string; historyId?: string };
 }
 
 /** How a request ended, with the text that arrived: whole, stopped (Esc, the view closed) or failed. */
 export type AnswerOutcome =
-  | { status: "done"; text: string; model: string; usage?: TokenUsage; durationMs: number }
+  | {
+      status: "done";
+      text: string;
+      model: string;
+      usage?: TokenUsage;
+      durationMs: number;
+      /** From the request to the first words of the answer. */
+      firstTextMs?: number;
+      reasoning: string;
+      sources: Source[];
+    }
   | { status: "stopped"; text: string }
   | { status: "failed"; text: string; error: unknown; address?: string };
 
@@ -29,6 +48,15 @@ export interface StreamAnswerOptions {
   renderIntervalMs?: number;
   /** Save the partial answer to History at most this often. */
   saveIntervalMs?: number;
+}
+
+/** What has arrived of an answer still streaming: its text, the reasoning summary, a web search, its sources. */
+export interface AnswerProgress {
+  text?: string;
+  reasoning?: string;
+  /** Set while the model searches the web (with its query when it says); cleared by the first words. */
+  searching?: { query?: string };
+  sources?: Source[];
 }
 
 /** Makes a fresh request id. */
@@ -46,7 +74,10 @@ function historyKeeper(request: AnswerRequest, started: number) {
     id: request.history.historyId ?? request.id,
     kind: request.history.kind,
     title: request.history.title,
-    messages: request.messages,
+    // Files by name, hash and thumbnail: never their bytes.
+    messages: request.messages.map((message) =>
+      message.attachments ? { ...message, attachments: message.attachments.map(attachmentInfo) } : message,
+    ),
     answer: "",
     model: request.model,
     status: "streaming",
@@ -61,48 +92,83 @@ function historyKeeper(request: AnswerRequest, started: number) {
   };
 }
 
+/** Sends the request over one connection to the relay: the API for its model, the relay's body limit when files
+ * go, the files History remembers read again from their place. */
+async function ask(
+  request: AnswerRequest,
+  connection: Parameters<typeof relayClient>[0],
+  listener: Parameters<typeof streamCompletion>[2],
+  signal: AbortSignal,
+) {
+  const apiKey = getApiKey();
+  const api = answerApi(request.model, await modelsServedByPC());
+  const hasFiles = request.messages.some((message) => message.attachments?.length);
+  const maxBodyBytes = hasFiles ? await relayBodyLimit(connection, apiKey, signal) : undefined;
+  const messages = hasFiles ? await restoreFiles(request.messages) : request.messages;
+  const { model, temperature, webSearch, reasoningEffort } = request;
+  return streamCompletion(
+    relayClient(connection, apiKey),
+    { model, messages, temperature, webSearch, reasoningEffort, api, maxBodyBytes },
+    listener,
+    signal,
+  );
+}
+
 /**
- * Streams an answer through the paired relay, handing the text to `onText` at most once per render interval and
- * keeping it in History as it grows (so closing Raycast loses nothing). If the relay moved, it is found again by id
- * and asked once more, unless part of an answer arrived. Never rejects: a failure is part of the outcome.
+ * Streams an answer through the paired relay, handing what arrived to `onProgress` at most once per render interval
+ * and keeping the text in History as it grows (so closing Raycast loses nothing). If the relay moved, it is found
+ * again by id and asked once more, unless part of an answer arrived. Never rejects: a failure is part of the outcome.
  */
 export async function runAnswer(
   request: AnswerRequest,
-  onText: (text: string) => void,
+  onProgress: (progress: AnswerProgress) => void,
   signal: AbortSignal,
   options: StreamAnswerOptions = {},
 ): Promise<AnswerOutcome> {
   const { renderIntervalMs = 100, saveIntervalMs = 2_000 } = options;
   const started = Date.now();
   const keep = historyKeeper(request, started);
+  const update = (progress: AnswerProgress) => !signal.aborted && onProgress(progress);
   let lastSave = 0;
   const buffer = createThrottledText((text) => {
-    if (!signal.aborted) onText(text);
+    update({ text, searching: undefined });
     if (text && Date.now() - lastSave >= saveIntervalMs) {
       lastSave = Date.now();
       void keep({ answer: text });
     }
   }, renderIntervalMs);
+  const thoughts = createThrottledText((reasoning) => update({ reasoning }), renderIntervalMs);
+  const sources: Source[] = [];
+  const listener = {
+    text: (piece: string) => buffer.append(piece),
+    reasoning: (piece: string) => thoughts.append(piece),
+    searching: (query?: string) => update({ searching: { query } }),
+    source: (source: Source) => update({ sources: (sources.push(source), [...sources]) }),
+  };
   let address: string | undefined;
   try {
     const result = await withPairedRelay(
       await getRelayConnection(),
       (connection) => {
         address = connection.address;
-        const { model, messages, temperature } = request;
-        const client = relayClient(connection, getApiKey());
-        return streamCompletion(client, { model, messages, temperature }, (piece) => buffer.append(piece), signal);
+        return ask(request, connection, listener, signal);
       },
-      { signal, canRetry: () => !buffer.text },
+      { signal, canRetry: () => !buffer.text && !thoughts.text },
     );
     buffer.flush();
+    thoughts.flush();
+    const { text, model, usage, firstTextMs, reasoning } = result;
     const durationMs = Date.now() - started;
-    await keep({ answer: result.text, model: result.model, status: "done", usage: result.usage, durationMs });
-    return { status: "done", text: result.text, model: result.model, usage: result.usage, durationMs };
+    await keep({ answer: text, model, status: "done", usage, durationMs, sources: result.sources });
+    return { status: "done", text, model, usage, durationMs, firstTextMs, reasoning, sources: result.sources };
   } catch (error) {
     buffer.cancel();
+    thoughts.cancel();
     const text = buffer.text;
-    if (text) await keep({ answer: text, status: "interrupted" });
-    return isCancellation(error) ? { status: "stopped", text } : { status: "failed", text, error, address };
+    const stopped = isCancellation(error);
+    // A failure keeps its reason with the partial answer: a relay that stopped must not look like Stop pressed.
+    if (text)
+      await keep({ answer: text, status: "interrupted", ...(!stopped && { failure: describeFailure(error).title }) });
+    return stopped ? { status: "stopped", text } : { status: "failed", text, error, address };
   }
 }

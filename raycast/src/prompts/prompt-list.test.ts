@@ -82,3 +82,18 @@ describe("prompt list", () => {
     ]);
   });
 });
+
+describe("a prompt's web search and reasoning effort", () => {
+  it("survive export and import, and a wrong effort is dropped", () => {
+    const prompt = { ...BUILT_IN_PROMPTS[0], id: "news", webSearch: true, reasoningEffort: "high" as const };
+    expect(parsePromptFile(exportPrompts([prompt]))[0]).toMatchObject({ webSearch: true, reasoningEffort: "high" });
+    const odd = JSON.stringify([{ title: "X", template: "Y", reasoningEffort: "extreme", webSearch: "yes" }]);
+    const [parsed] = parsePromptFile(odd);
+    expect(parsed).not.toHaveProperty("reasoningEffort");
+    expect(parsed).not.toHaveProperty("webSearch");
+  });
+
+  it("make a built-in prompt modified", () => {
+    expect(isModifiedBuiltIn({ ...BUILT_IN_PROMPTS[0], webSearch: true })).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import { BUILT_IN_PROMPTS, type Prompt, type ResultAction } from "./prompt";
+import type { ReasoningEffort } from "../openai/completion";
 
 /** What is stored: the user's ordered list, and the built-ins they deleted (so new built-ins still appear). */
 export interface StoredPrompts {
@@ -58,6 +59,8 @@ export function isModifiedBuiltIn(prompt: Prompt): boolean {
     original.icon !== prompt.icon ||
     (prompt.model ?? "") !== "" ||
     prompt.creativity !== undefined ||
+    Boolean(prompt.webSearch) ||
+    prompt.reasoningEffort !== undefined ||
     original.resultAction !== prompt.resultAction
   );
 }
@@ -78,6 +81,7 @@ export function exportPrompts(prompts: Prompt[]): string {
 }
 
 const RESULT_ACTIONS: ResultAction[] = ["show", "copy", "paste"];
+const EFFORTS: ReasoningEffort[] = ["minimal", "low", "medium", "high"];
 
 /** Reads an exported file (or a bare array of prompts), checking every field. Throws a readable error. */
 export function parsePromptFile(text: string): Prompt[] {
@@ -109,6 +113,10 @@ export function parsePromptFile(text: string): Prompt[] {
       template: value.template,
       model: typeof value.model === "string" && value.model ? value.model : undefined,
       creativity: creativity as number | undefined,
+      ...(value.webSearch === true && { webSearch: true }),
+      ...(EFFORTS.includes(value.reasoningEffort as ReasoningEffort) && {
+        reasoningEffort: value.reasoningEffort as ReasoningEffort,
+      }),
       resultAction,
       builtIn: BUILT_IN_PROMPTS.some((prompt) => prompt.id === value.id) || undefined,
     };

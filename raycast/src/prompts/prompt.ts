@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../openai/completion";
+import type { ChatMessage, ReasoningEffort } from "../openai/completion";
 
 /** What a prompt does with its result. */
 export type ResultAction = "show" | "copy" | "paste";
@@ -15,6 +15,10 @@ export interface Prompt {
   model?: string;
   /** Temperature, 0–2. Empty: the model's default. */
   creativity?: number;
+  /** Let the model search the web (OpenAI's models). */
+  webSearch?: boolean;
+  /** How hard a reasoning model thinks. Empty: the preference. */
+  reasoningEffort?: ReasoningEffort;
   resultAction: ResultAction;
   /** Set on built-in prompts (they can be reset to their original text). */
   builtIn?: boolean;

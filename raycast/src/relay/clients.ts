@@ -52,6 +52,11 @@ function keptFor(connection: RelayConnection, apiKey: string): KeptClient {
   return entry;
 }
 
+/** The command's pinned transport to this relay (the client's own connection pool), for keyless calls such as /health. */
+export function relayTransport(connection: RelayConnection, apiKey: string): RelayTransport {
+  return keptFor(connection, apiKey).transport;
+}
+
 /** The command's client for this relay: made on first use, then the same one (and its open connection) each time. */
 export function relayClient(connection: RelayConnection, apiKey: string): OpenAI {
   return keptFor(connection, apiKey).client;

@@ -1,4 +1,4 @@
-import type { ChatMessage, TokenUsage } from "../openai/completion";
+import type { ChatMessage, Source, TokenUsage } from "../openai/completion";
 
 /** One question (or transform, or conversation) and its answer, kept on the Mac only. */
 export interface HistoryEntry {
@@ -16,6 +16,10 @@ export interface HistoryEntry {
   updatedAt: number;
   usage?: TokenUsage;
   durationMs?: number;
+  /** The web pages the answer cites. */
+  sources?: Source[];
+  /** Why an interrupted answer stopped, when it was not stopped on purpose (relay stopped, upstream cut, timeout). */
+  failure?: string;
 }
 
 /** Limits of the history: LocalStorage is not for large data. */

@@ -1,0 +1,28 @@
+import type { ChatMessage } from "../openai/completion";
+import type { Attachment } from "./attachment";
+import { prepareAttachment, type PrepareOptions } from "./prepare";
+
+/** One file to attach: where it is, and whether it is a temporary file of ours (a screenshot). */
+export interface FileToAttach {
+  path: string;
+  temporary?: boolean;
+}
+
+/** Reads the files to send, in order; the first that cannot be sent rejects with its reason. */
+export function prepareFiles(files: FileToAttach[], options: PrepareOptions = {}): Promise<Attachment[]> {
+  return Promise.all(files.map((file) => prepareAttachment(file.path, { ...options, keepPath: !file.temporary })));
+}
+
+/** The conversation with `files` added to its last question. */
+export function attachToLastQuestion(messages: ChatMessage[], files: Attachment[]): ChatMessage[] {
+  const index = messages.map((message) => message.role).lastIndexOf("user");
+  if (index === -1) return messages;
+  const question = messages[index];
+  const attached = { ...question, attachments: [...(question.attachments ?? []), ...files] };
+  return [...messages.slice(0, index), attached, ...messages.slice(index + 1)];
+}
+
+/** The files of the last question (shown above its answer). */
+export function lastQuestionFiles(messages: ChatMessage[]) {
+  return [...messages].reverse().find((message) => message.role === "user")?.attachments ?? [];
+}
