@@ -5,7 +5,7 @@
  * each row, in ms.
  * Usage: node --experimental-strip-types bench/network-client.ts '<JSON plan>'
  */
-import { X509Certificate } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import { connect as connectTls } from "node:tls";
 import { Client, type Dispatcher } from "undici";
 
@@ -29,6 +29,23 @@ const plan = JSON.parse(process.argv[2]!) as Plan;
 const BODY = Buffer.from(
   JSON.stringify({ model: "gpt-4.1-mini", stream: true, messages: [{ role: "user", content: "Bonjour" }] }),
 );
+// Ask with a 3 MB image, as the extension sends it: the picture's base64 in an image part of the question.
+const IMAGE = randomBytes(3_000_000).toString("base64");
+const IMAGE_BODY = Buffer.from(
+  JSON.stringify({
+    model: "gpt-4.1-mini",
+    stream: true,
+    messages: [
+      {
+        role: "user",
+        content: [
+          { type: "image_url", image_url: { url: `data:image/png;base64,${IMAGE}` } },
+          { type: "text", text: "What is in this picture?" },
+        ],
+      },
+    ],
+  }),
+);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function client(target: Target, session?: Buffer): Client {
@@ -46,7 +63,7 @@ function client(target: Target, session?: Buffer): Client {
 }
 
 /** One short stream, read to its end; resolves with the time from `startedAt` to its first body bytes. */
-function stream(c: Client, target: Target, startedAt: number): Promise<number> {
+function stream(c: Client, target: Target, startedAt: number, body: Buffer = BODY): Promise<number> {
   return new Promise((resolve, reject) => {
     let first: number | undefined;
     const handler: Dispatcher.DispatchHandler = {
@@ -75,7 +92,7 @@ function stream(c: Client, target: Target, startedAt: number): Promise<number> {
           "x-bench-chunks": "5",
           "x-bench-spacing": "5",
         },
-        body: BODY,
+        body,
       },
       handler,
     );
@@ -101,11 +118,11 @@ function ticket(target: Target): Promise<Buffer> {
 }
 
 /** First token on a connection opened for this request alone, as a command just opened makes it. */
-async function fresh(target: Target, session?: Buffer): Promise<number> {
+async function fresh(target: Target, session?: Buffer, body?: Buffer): Promise<number> {
   const startedAt = performance.now();
   const c = client(target, session);
   try {
-    return await stream(c, target, startedAt);
+    return await stream(c, target, startedAt, body);
   } finally {
     await c.close();
   }
@@ -118,6 +135,8 @@ const rows = {
   relayWarm: [] as number[],
   relayResumed: [] as number[],
   relayKept: [] as number[],
+  imageDirect: [] as number[],
+  imageRelay: [] as number[],
   failures: 0,
 };
 const kept = client(plan.relay);
@@ -143,6 +162,8 @@ for (let i = 0; i < plan.requests; i++) {
   await note(rows.relayWarm, () => fresh(plan.relay));
   await note(rows.relayResumed, () => fresh(plan.relay, session));
   await note(rows.relayKept, () => stream(kept, plan.relay, performance.now()));
+  await note(rows.imageDirect, () => fresh(plan.direct, undefined, IMAGE_BODY));
+  await note(rows.imageRelay, () => fresh(plan.relay, undefined, IMAGE_BODY));
 }
 await kept.close();
 console.log(JSON.stringify(rows));

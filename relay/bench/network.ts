@@ -230,6 +230,12 @@ function printTable(rows: Record<string, number[]> & { failures: number }, optio
   row(`Mac → relay after ${options.gapMs / 1000} s idle (connection kept ready)`, rows.relayAfterIdle!);
   row(`Mac → relay after ${options.gapMs / 1000} s idle, --no-standby (cold)`, rows.relayAfterIdleNoStandby!);
   row("Mac → relay on a kept connection, upstream warm", rows.relayKept!);
+  // Ask with a 3 MB image (a 4 MB body): against the same question sent directly with the image.
+  const imageDirect = pct(rows.imageDirect!, 50);
+  const imageRow = (label: string, xs: number[]) =>
+    table.push([label, `${f(pct(xs, 50))} ms`, `${f(pct(xs, 99))} ms`, `×${(pct(xs, 50) / imageDirect).toFixed(2)} ‡`]);
+  imageRow("Ask with a 3 MB image: Mac → upstream directly", rows.imageDirect!);
+  imageRow("Ask with a 3 MB image: Mac → relay, upstream warm", rows.imageRelay!);
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
   const line = (r: string[]) => "| " + r.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
   console.log(
@@ -240,6 +246,7 @@ function printTable(rows: Record<string, number[]> & { failures: number }, optio
   console.log(line(table[0]!));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of table.slice(1)) console.log(line(r));
+  console.log("‡ × the same 3 MB image question sent directly.");
   const afterIdle = pct(rows.relayAfterIdle!, 50);
   const warm = pct(rows.relayWarm!, 50);
   console.log(

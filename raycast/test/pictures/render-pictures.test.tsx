@@ -16,13 +16,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Ask from "../../src/ask";
+import AskAboutSelection from "../../src/ask-about-selection";
 import Chat from "../../src/chat";
 import History from "../../src/history";
 import RelayStatus from "../../src/relay-status";
 import TransformSelectedText from "../../src/transform-selected-text";
 import { PAIRED_RELAY_KEY } from "../../src/relay/connection";
 import { makeSelfSignedCertificate } from "../certificates";
-import { chunkEvent, usageEvent } from "../fake-openai";
+import { responseEvents } from "../fake-responses";
+import { pdfBytes } from "../images";
 import { FakeOpenAIServer } from "../fake-openai-server";
 import { raycast } from "../raycast-api-double";
 import { renderCommand, runAction, waitForDetail, waitUntilLoaded } from "../render";
@@ -57,6 +59,18 @@ If the commit was already pushed, prefer \`git revert HEAD\`: it adds a commit t
     "Je vous envoie le rapport demain matin, désolé pour le retard, j'ai eu beaucoup de travail cette semaine.",
   ],
   [
+    /train or fly/,
+    "**Take the train.** Door to door it is about as fast (3 h 10 against 1 h 15 in the air plus 2 h of transfers and security), you can work the whole way, and it emits far less CO₂.",
+  ],
+  [
+    /Raycast 2/,
+    "Raycast 2 rebuilt the launcher natively, with a new AI chat and faster extensions [1]; extensions keep the same API [2].",
+  ],
+  [
+    /quarterly report/,
+    "The report shows revenue **up 12 %** on the quarter, driven by subscriptions; costs rose 4 %. The main risk named is the delay of the new product to Q3.",
+  ],
+  [
     /process and a thread/,
     `A **process** has its own memory; its **threads** share the memory of the process they run in.
 
@@ -76,21 +90,69 @@ with ProcessPoolExecutor() as pool:
   ],
 ];
 
+/** The text of a message, whichever API carried it (a plain string, or content parts with the question last). */
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  const parts = content as { type: string; text?: string }[];
+  return parts.map((part) => part.text ?? "").join("\n");
+}
+
+/** Scripted extras for a question: a reasoning summary, a web search and its sources. */
+const EXTRAS: [RegExp, { reasoning?: string; sources?: { url: string; title: string }[] }][] = [
+  [
+    /train or fly/,
+    {
+      reasoning:
+        "Comparing door-to-door times: the train is 3 h 10 centre to centre; flying is 1 h 15 in the air plus transfers and security.\nChecking costs and emissions: similar fares, far less CO₂ by train.",
+    },
+  ],
+  [
+    /Raycast 2/,
+    {
+      sources: [
+        { url: "https://www.raycast.com/changelog", title: "Raycast Changelog" },
+        { url: "https://developers.raycast.com", title: "Raycast API" },
+      ],
+    },
+  ],
+];
+
 /** Streams the scripted answer in small pieces, as OpenAI does, with its model and a token count estimate. */
-async function answer(request: { body: Record<string, unknown> }, res: ServerResponse): Promise<void> {
-  const messages = request.body.messages as { content: string }[];
-  const last = messages.at(-1)!.content;
+async function answer(
+  request: { messages: { content: unknown }[]; body: Record<string, unknown> },
+  res: ServerResponse,
+) {
+  const messages = request.messages;
+  const last = textOf(messages.at(-1)!.content);
   const text = ANSWERS.find(([pattern]) => pattern.test(last))?.[1] ?? "I don't know.";
+  const extras = EXTRAS.find(([pattern]) => pattern.test(last))?.[1] ?? {};
   const model = String(request.body.model);
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  for (const piece of text.match(/\s*\S+/g) ?? []) {
-    res.write(chunkEvent(piece, { model }));
-    await new Promise((resolve) => setTimeout(resolve, 12));
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 12));
+  const promptChars = messages.reduce((sum, message) => sum + textOf(message.content).length, 0);
+  const usage = { input: Math.ceil(promptChars / 4), output: Math.ceil(text.length / 4) };
+  if (FakeOpenAIServer.isResponses(res) && (extras.reasoning || extras.sources)) {
+    const pieces = text.match(/\s*\S+/g) ?? [];
+    const script = {
+      model,
+      text: pieces,
+      usage,
+      ...(extras.reasoning && { reasoning: [extras.reasoning.match(/\s*\S+/g) ?? []] }),
+      ...(extras.sources && { search: { query: last, sources: extras.sources } }),
+    };
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+    for (const event of responseEvents(script)) {
+      res.write(event);
+      await pause();
+    }
+    res.end();
+    return;
   }
-  res.write(chunkEvent(null, { model, finish: "stop" }));
-  const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
-  res.write(usageEvent(Math.ceil(promptChars / 4), Math.ceil(text.length / 4), model));
-  res.end("data: [DONE]\n\n");
+  FakeOpenAIServer.openStream(res, model);
+  for (const piece of text.match(/\s*\S+/g) ?? []) {
+    FakeOpenAIServer.writeText(res, piece, model);
+    await pause();
+  }
+  FakeOpenAIServer.endStream(res, usage, model);
 }
 
 // The fake relay listens on the relay's usual port when it is free, so the pictures show a familiar address.
@@ -166,6 +228,44 @@ describe("pictures of the commands", () => {
     renderCommand(<Ask arguments={{ question: QUESTION }} launchType={"userInitiated" as never} />);
     await waitForDetail(10_000);
     picture("ask", "Ask");
+    cleanup();
+  });
+
+  it("Ask a reasoning model: its summary above the answer, and the first token's time", async () => {
+    raycast.preferences.model = "o4-mini";
+    renderCommand(
+      <Ask
+        arguments={{ question: "Should I train or fly from Paris to Marseille?" }}
+        launchType={"userInitiated" as never}
+      />,
+    );
+    await waitForDetail(10_000);
+    picture("ask-reasoning", "Ask");
+    raycast.preferences.model = "gpt-4.1";
+    cleanup();
+  });
+
+  it("Ask with Search the Web: numbered sources under the answer and beside it", async () => {
+    renderCommand(<Ask arguments={{ question: "What is new in Raycast 2?" }} launchType={"userInitiated" as never} />);
+    await waitForDetail(10_000);
+    await runAction("Search the Web");
+    await waitForDetail(10_000);
+    picture("ask-web-search", "Ask");
+    cleanup();
+  });
+
+  it("Ask About Selection: a PDF selected in Finder", async () => {
+    const report = join(work, "Quarterly report.pdf");
+    writeFileSync(report, pdfBytes(80_000));
+    raycast.finderSelection = [report];
+    renderCommand(
+      <AskAboutSelection
+        arguments={{ question: "Summarise this quarterly report" }}
+        launchType={"userInitiated" as never}
+      />,
+    );
+    await waitForDetail(10_000);
+    picture("ask-about-selection", "Ask About Selection");
     cleanup();
   });
 
