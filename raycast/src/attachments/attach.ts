@@ -1,6 +1,8 @@
 import type { ChatMessage } from "../openai/completion";
 import type { Attachment } from "./attachment";
 import { prepareAttachment, type PrepareOptions } from "./prepare";
+import { clipboardFiles, finderFiles } from "./sources";
+import { NothingToAttachError } from "../failures/errors";
 
 /** One file to attach: where it is, and whether it is a temporary file of ours (a screenshot). */
 export interface FileToAttach {
@@ -11,6 +13,16 @@ export interface FileToAttach {
 /** Reads the files to send, in order; the first that cannot be sent rejects with its reason. */
 export function prepareFiles(files: FileToAttach[], options: PrepareOptions = {}): Promise<Attachment[]> {
   return Promise.all(files.map((file) => prepareAttachment(file.path, { ...options, keepPath: !file.temporary })));
+}
+
+/** Reads the files an Attach action finds (the clipboard's, or Finder's selection); finding none is a failure. */
+export async function attachedFrom(where: "clipboard" | "finder", options: PrepareOptions = {}): Promise<Attachment[]> {
+  const paths = where === "clipboard" ? await clipboardFiles() : await finderFiles();
+  if (paths.length === 0) throw new NothingToAttachError(where);
+  return prepareFiles(
+    paths.map((path) => ({ path })),
+    options,
+  );
 }
 
 /** The conversation with `files` added to its last question. */

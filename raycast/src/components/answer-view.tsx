@@ -1,7 +1,6 @@
 import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { useState, type ReactNode } from "react";
-import { attachToLastQuestion, lastQuestionFiles, prepareFiles } from "../attachments/attach";
-import { clipboardFiles, finderFiles } from "../attachments/sources";
+import { attachedFrom, attachToLastQuestion, lastQuestionFiles } from "../attachments/attach";
 import { showFailure } from "../failures/toast";
 import { answerMarkdown } from "../helpers/format";
 import { useAnswer, type AnswerOptions, type AnswerState } from "../hooks/use-answer";
@@ -89,14 +88,6 @@ function refusedImages(answer: AnswerState, request: AnswerRequest): boolean {
   return images && Boolean(answer.error) && /image/i.test(`${answer.error?.message} ${answer.error?.detail}`);
 }
 
-/** Attaches the files `find` gives to the question and asks again; says what went wrong otherwise. */
-async function attachAndAsk(context: AnswerContext, find: () => Promise<string[]>, where: string) {
-  const paths = await find();
-  if (paths.length === 0) throw new Error(`Nothing to attach: ${where} holds no file or image.`);
-  const files = await prepareFiles(paths.map((path) => ({ path })));
-  context.rerunWith({ messages: attachToLastQuestion(context.request.messages, files) });
-}
-
 /**
  * Stop while streaming, the fix for a failure (Try Another Model first when a model refuses images; Regenerate first
  * when an answer was cut), Copy/Paste (or the caller's), then running it again: with web search, with files, with
@@ -112,9 +103,11 @@ function AnswerActions(props: {
   const servedByPC = useServedByPC();
   const failedMidway = Boolean(answer.error && answer.text);
   const imagesRefused = refusedImages(answer, request);
-  const attach = (find: () => Promise<string[]>, where: string) => {
+  // The files join the question, which is asked again with them.
+  const attach = (where: "clipboard" | "finder") => {
     props.onAttaching(true);
-    attachAndAsk(props.context, find, where)
+    attachedFrom(where)
+      .then((files) => rerunWith({ messages: attachToLastQuestion(request.messages, files) }))
       .catch((error: unknown) => showFailure(error))
       .finally(() => props.onAttaching(false));
   };
@@ -164,13 +157,13 @@ function AnswerActions(props: {
           title="Attach Clipboard and Ask Again"
           icon={Icon.Clipboard}
           shortcut={{ modifiers: ["cmd", "shift"], key: "a" }}
-          onAction={() => attach(clipboardFiles, "The clipboard")}
+          onAction={() => attach("clipboard")}
         />
         <Action
           title="Attach Finder Selection and Ask Again"
           icon={Icon.Finder}
           shortcut={{ modifiers: ["cmd", "shift"], key: "f" }}
-          onAction={() => attach(finderFiles, "Finder's selection")}
+          onAction={() => attach("finder")}
         />
         <ContinueInChatAction messages={request.messages} answer={answer.text} model={answer.model || request.model} />
         {!imagesRefused && tryAnotherModel}

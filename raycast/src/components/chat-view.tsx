@@ -1,5 +1,4 @@
 import { Action, ActionPanel, Icon, Keyboard, List } from "@raycast/api";
-import { clipboardFiles, finderFiles } from "../attachments/sources";
 import { attachmentsLine } from "../helpers/answer-markdown";
 import { useServedByPC } from "../hooks/use-served-by-pc";
 import { WebSearchAction } from "./web-search-action";
@@ -110,13 +109,13 @@ function ChatActions(props: { chat: ReturnType<typeof useChat>; answerText?: str
           title="Attach Clipboard"
           icon={Icon.Clipboard}
           shortcut={{ modifiers: ["cmd", "shift"], key: "a" }}
-          onAction={() => void chat.files.attach(clipboardFiles, "The clipboard")}
+          onAction={() => void chat.files.attach("clipboard")}
         />
         <Action
           title="Attach Finder Selection"
           icon={Icon.Finder}
           shortcut={{ modifiers: ["cmd", "shift"], key: "f" }}
-          onAction={() => void chat.files.attach(finderFiles, "Finder's selection")}
+          onAction={() => void chat.files.attach("finder")}
         />
         {chat.files.pending.length > 0 && (
           <Action title="Remove Attachments" icon={Icon.XMarkCircle} onAction={chat.files.clear} />

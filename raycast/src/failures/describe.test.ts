@@ -22,6 +22,7 @@ import { createRelayClient } from "../relay/transport";
 import {
   AttachmentTooLargeError,
   AttachmentUnusableError,
+  NothingToAttachError,
   RequestTooLargeError,
   ScreenRecordingDeniedError,
 } from "./errors";
@@ -370,5 +371,14 @@ describe("describeFailure for files and the screen", () => {
 
   it("says a file from History is gone", () => {
     expect(describeFailure(new AttachmentUnusableError("photo.png", "missing")).title).toBe("File no longer available");
+  });
+});
+
+describe("describeFailure for an Attach action that finds nothing", () => {
+  it("says where it looked and what to do", () => {
+    expect(describeFailure(new NothingToAttachError("clipboard"))).toMatchObject({
+      title: "Nothing to attach",
+      message: "The clipboard holds no image or file. Copy an image or a file first.",
+    });
   });
 });

@@ -16,6 +16,7 @@ import {
   CertificateMismatchError,
   megabytes,
   NothingSelectedError,
+  NothingToAttachError,
   NotPairedError,
   PairingCodeError,
   PairingRefusedError,
@@ -247,6 +248,11 @@ function describeAttachment(error: unknown): Omit<FailureDescription, "detail"> 
       unsupported: "Attach images (PNG, JPEG, WebP, GIF, HEIC), PDFs, or text and code files.",
     };
     return { title: titles[error.reason], message: `${error.message} ${advice[error.reason]}` };
+  }
+  if (error instanceof NothingToAttachError) {
+    const how =
+      error.where === "clipboard" ? "Copy an image or a file first." : "Bring Finder to the front with files selected.";
+    return { title: "Nothing to attach", message: `${error.message} ${how}` };
   }
   if (error instanceof NothingSelectedError) {
     return {

@@ -153,3 +153,12 @@ export class NothingSelectedError extends Error {
     this.name = "NothingSelectedError";
   }
 }
+
+/** An Attach action found nothing where it looked (the clipboard, Finder's selection). */
+export class NothingToAttachError extends Error {
+  readonly code = "PASSERELLE_NOTHING_TO_ATTACH";
+  constructor(readonly where: "clipboard" | "finder") {
+    super(where === "clipboard" ? "The clipboard holds no image or file." : "No file is selected in Finder.");
+    this.name = "NothingToAttachError";
+  }
+}

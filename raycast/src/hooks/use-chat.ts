@@ -1,7 +1,7 @@
 import { getPreferenceValues } from "@raycast/api";
 import { useState } from "react";
 import type { Attachment } from "../attachments/attachment";
-import { prepareFiles } from "../attachments/attach";
+import { attachedFrom } from "../attachments/attach";
 import { showFailure } from "../failures/toast";
 import { sourcesMarkdown } from "../helpers/answer-markdown";
 import { chatTurns } from "../helpers/chat";
@@ -67,12 +67,10 @@ export function useChat(start: ChatStart) {
     });
   };
 
-  /** Reads the files `find` gives and keeps them for the next message; says what went wrong otherwise. */
-  const attach = async (find: () => Promise<string[]>, where: string) => {
+  /** Reads the files found there and keeps them for the next message; says what went wrong otherwise. */
+  const attach = async (where: "clipboard" | "finder") => {
     try {
-      const paths = await find();
-      if (paths.length === 0) throw new Error(`Nothing to attach: ${where} holds no file or image.`);
-      const files = await prepareFiles(paths.map((path) => ({ path })));
+      const files = await attachedFrom(where);
       setPending((current) => [...current, ...files]);
     } catch (error) {
       await showFailure(error);
