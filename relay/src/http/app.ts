@@ -100,7 +100,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
 
   return {
     app,
-    upgrade: upgradeListener(app.callback(), upgrades),
+    upgrade: upgradeListener(app.callback(), upgrades, config.limits.headersMs),
     warm: () => upstreams.warm(),
     close: () => upstreams.close(),
   };
@@ -171,6 +171,7 @@ function passOn(config: RelayConfig, upstreams: Upstreams, upgrades: WeakMap<Inc
     }
     // Its body, if any, was never read as HTTP: the connection is not an ordinary request any more.
     if (!wantsWebSocket(ctx.req)) throw notAWebSocket();
+    upgrade.accepted();
     ctx.state.route.upstream = "websocket";
     const { upstream, timeouts } = config;
     ctx.state.outcome = await passWebSocket(ctx.req, ctx.res, upgrade, rest + ctx.search, upstream, timeouts);
@@ -181,15 +182,26 @@ function passOn(config: RelayConfig, upstreams: Upstreams, upgrades: WeakMap<Inc
 function upgradeListener(
   callback: ReturnType<Koa["callback"]>,
   upgrades: WeakMap<IncomingMessage, UpgradeRequest>,
+  headersMs: number,
 ): RelayApp["upgrade"] {
   return function upgrade(req, socket, head) {
-    // Answers on this connection (a refusal, or any path but /v1) are ordinary HTTP, then the connection ends.
+    // Node's request deadlines no longer apply to an upgraded connection: until its device is checked it
+    // gets the time a caller has for its headers, then it is closed.
+    const deadline = setTimeout(() => socket.destroy(), headersMs);
+    deadline.unref();
+    socket.once("close", () => clearTimeout(deadline));
+    // Answers on this connection (a refusal, or any path but /v1) are ordinary HTTP, then the connection
+    // is destroyed: ending it alone would leave it, and its place in the connection guard, to the caller.
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
-    res.once("finish", () => socket.end());
+    res.once("finish", () => {
+      clearTimeout(deadline);
+      socket.resume();
+      (socket as Socket).destroySoon();
+    });
     socket.on("error", () => socket.destroy());
-    upgrades.set(req, { socket: socket as Socket, head });
+    upgrades.set(req, { socket: socket as Socket, head, accepted: () => clearTimeout(deadline) });
     void callback(req, res);
   };
 }

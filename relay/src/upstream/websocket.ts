@@ -14,6 +14,8 @@ export interface UpgradeRequest {
   socket: Socket;
   /** Bytes the caller sent after its request headers (the first frames, if it did not wait). */
   head: Buffer;
+  /** The caller showed a paired device's token: the connection is no longer bound by the headers deadline. */
+  accepted(): void;
 }
 
 /** Whether the caller asks for a WebSocket (the Realtime API, the Responses API's WebSocket mode). */

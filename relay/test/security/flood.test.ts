@@ -1,10 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
 import { Worker } from "node:worker_threads";
+import { Agent, fetch as undiciFetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAIR_BODY_MS } from "../../src/auth/pairing-routes.js";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
+import { sleep } from "../fixture.js";
 import { startRelayProcess, type RelayProcess } from "../relay-process.js";
 import { startRelayUnderTest } from "../relay-under-test.js";
 
@@ -146,5 +150,119 @@ describe("a stranger's unread body", () => {
     } finally {
       await relay.relay.stop(100);
     }
+  }, 15_000);
+});
+
+/** Connections the relay process holds on its port (Linux: its sockets' inodes, looked up in /proc/net/tcp). */
+function connectionsHeld(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (link) inodes.add(link[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const local = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .filter((line) => {
+      const fields = line.trim().split(/\s+/);
+      // Fields: sl, local address, remote address, state (0A: listening), …, inode (the tenth).
+      return fields[1]?.endsWith(local) && fields[3] !== "0A" && inodes.has(fields[9]!);
+    }).length;
+}
+
+/**
+ * A refused upgrade from a caller that never closes its side: a raw TCP connection that stays half open
+ * after the relay's FIN (allowHalfOpen), as a flooder's would. Resolves once the relay has answered.
+ */
+function refusedUpgrade(port: number, ca: string, localAddress: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const raw = netConnect({ host: "127.0.0.1", port, localAddress, allowHalfOpen: true });
+    raw.on("error", () => undefined);
+    const socket = tlsConnect({ socket: raw, ca: [ca], checkServerIdentity: () => undefined });
+    let answer = "";
+    socket.on("secureConnect", () =>
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: relay\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`),
+    );
+    socket.on("data", (chunk: Buffer) => {
+      answer += chunk.toString("latin1");
+      if (answer.includes("\r\n\r\n")) resolve(answer);
+    });
+    socket.on("error", reject);
   });
+}
+
+describe("a flood of refused WebSocket upgrades from one address", () => {
+  it("leaves none of them open, and a paired device from that address is answered", async () => {
+    const relay = await startRelayProcess(root, ["--no-mdns", "--upstream", upstream.baseURL]);
+    try {
+      const pid = relay.child.pid!;
+      const cert = readFileSync(join(root, "passerelle-home", "relay-cert.pem"), "utf8");
+      const address = "127.0.1.77";
+      // 256 is the most one address may hold before its device showed a token: all of them taken.
+      const answers = await Promise.all(
+        Array.from({ length: 256 }, (_, i) =>
+          refusedUpgrade(relay.port, cert, address, i % 2 ? "/nope" : "/v1/realtime?model=gpt-realtime"),
+        ),
+      );
+      expect(answers.every((answer) => /^HTTP\/1\.1 (401|404|429)/.test(answer))).toBe(true);
+      const deadline = performance.now() + 15_000;
+      while (connectionsHeld(pid, relay.port) > 0 && performance.now() < deadline) await sleep(100);
+      expect(connectionsHeld(pid, relay.port)).toBe(0);
+
+      const dispatcher = new Agent({
+        connect: { localAddress: address, ca: [cert], checkServerIdentity: () => undefined },
+      });
+      try {
+        const answer = await undiciFetch(`https://127.0.0.1:${relay.port}/v1/models`, {
+          dispatcher,
+          headers: { authorization: "Bearer sk-test-upgrades", "x-passerelle-token": relay.token },
+        });
+        expect(answer.status).toBe(200);
+      } finally {
+        await dispatcher.close();
+      }
+    } finally {
+      relay.child.kill("SIGKILL");
+      await relay.exited;
+      await relay.dispatcher.close();
+    }
+  }, 60_000);
+
+  it("closes an upgrade still unchecked at the headers deadline", async () => {
+    // With the global failure budget spent, each refusal waits 1 s: longer than this relay's deadline.
+    const relay = await startRelayUnderTest(
+      upstream.baseURL,
+      { limits: { maxBodyBytes: 1_000_000, maxConcurrent: 10, headersMs: 300 } },
+      { security: { throttle: { global: 2, perAddress: 100 } } },
+    );
+    try {
+      const ask = () =>
+        new Promise<{ answer: string; ms: number }>((resolve) => {
+          const started = performance.now();
+          const raw = netConnect({ host: "127.0.0.1", port: relay.relay.port, allowHalfOpen: true });
+          const socket = tlsConnect({ socket: raw, ...relay.tls });
+          let answer = "";
+          socket.on("secureConnect", () =>
+            socket.write(
+              "GET /v1/realtime HTTP/1.1\r\nHost: relay\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+            ),
+          );
+          socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
+          socket.on("error", () => undefined);
+          socket.on("end", () => resolve({ answer, ms: performance.now() - started }));
+          setTimeout(() => (socket.destroy(), resolve({ answer, ms: Infinity })), 5_000);
+        });
+      expect((await ask()).answer).toMatch(/^HTTP\/1\.1 401/);
+      const late = await ask();
+      expect(late.answer).toBe("");
+      expect(late.ms).toBeLessThan(900);
+    } finally {
+      await relay.relay.stop(100);
+    }
+  }, 15_000);
 });
