@@ -1,11 +1,16 @@
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { READ_AHEAD_BYTES } from "../src/upstream/request-body.js";
+import { sleep } from "./fixture.js";
 import { startRelayProcess, type RelayProcess } from "./relay-process.js";
+import { startRelayUnderTest } from "./relay-under-test.js";
 
 /** What the upstream saw of one body, without keeping it: its size, hash, and both ends. */
 interface Received {
@@ -100,10 +105,11 @@ describe("uploads", () => {
       .update(got.tail.subarray(end))
       .digest("hex");
     expect(got.sha256).toBe(expected);
-    // While the upstream reads nothing, the relay reads (almost) nothing from the caller either.
+    // While the upstream reads nothing, the relay reads no more from the caller than its read-ahead
+    // (which lets it see a caller leave), never the part.
     const paused = samples.filter((sample) => sample.at < resumedAt - 50);
     expect(paused.length).toBeGreaterThan(5);
-    expect(Math.max(...paused.map((sample) => sample.growth))).toBeLessThan(12);
+    expect(Math.max(...paused.map((sample) => sample.growth))).toBeLessThan(READ_AHEAD_BYTES / 1024 / 1024 + 8);
     // Once flowing, what grows is garbage from passing chunks (it scales with speed, not with the part):
     // the part held whole would add 60 MB.
     expect(Math.max(...samples.map((sample) => sample.growth))).toBeLessThan(45);
@@ -116,4 +122,53 @@ describe("uploads", () => {
       .catch((error: unknown) => error as { status?: number; code?: string });
     expect(answer).toMatchObject({ status: 413, code: "request_too_large" });
   }, 60_000);
+});
+
+/** Whether the TCP connection from local port `from` to port `to` on this machine is still established (Linux). */
+function established(from: number, to: number): boolean {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .some((line) => {
+      const [, local, remote, state] = line.trim().split(/\s+/);
+      return local?.endsWith(`:${hex(from)}`) && remote?.endsWith(`:${hex(to)}`) && state === "01";
+    });
+}
+
+describe("an upload abandoned while the upstream stalls", () => {
+  it("aborts the upstream request within 1 s of the caller leaving", async () => {
+    // An upstream that takes the request's headers and then reads nothing more: it cannot see the relay
+    // give up (that would take reading), so the relay's side of the connection is looked at instead.
+    let relaySide = 0;
+    const stalled = createServer((req) => {
+      req.pause();
+      relaySide = req.socket.remotePort!;
+    });
+    await new Promise<void>((resolve) => stalled.listen(0, "127.0.0.1", resolve));
+    const upstreamPort = (stalled.address() as AddressInfo).port;
+    const relay = await startRelayUnderTest(`http://127.0.0.1:${upstreamPort}/v1`);
+    try {
+      const size = 20_000_000;
+      const socket = connect({ host: "127.0.0.1", port: relay.relay.port, ...relay.tls });
+      await once(socket, "secureConnect");
+      socket.write(
+        "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer sk-test-abandon\r\n" +
+          `X-Passerelle-Token: ${relay.token}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${size}\r\n\r\n`,
+      );
+      // 12 MB of the 20 MB announced, then the caller leaves: far more than the stalled upstream took.
+      socket.write(Buffer.alloc(12_000_000, 0x61));
+      await sleep(500);
+      expect(established(relaySide, upstreamPort)).toBe(true);
+      const left = performance.now();
+      socket.destroy();
+      while (established(relaySide, upstreamPort) && performance.now() - left < 3000) await sleep(20);
+      expect(performance.now() - left).toBeLessThan(1000);
+      await sleep(50);
+      expect(relay.logs.at(-1)).toMatchObject({ path: "/v1/audio/transcriptions", failure: "caller_gone" });
+    } finally {
+      await relay.relay.stop(100);
+      stalled.closeAllConnections();
+      await new Promise((resolve) => stalled.close(resolve));
+    }
+  }, 20_000);
 });

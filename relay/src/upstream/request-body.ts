@@ -45,17 +45,77 @@ export async function takeRequestBody(req: IncomingMessage, limits: BodyLimits):
   if (announced !== undefined && Number(announced) > limits.maxBytes) throw requestTooLarge(limits.maxBytes);
   if (announced === "0") return Buffer.alloc(0);
   if (isJson(req)) return readWhole(req, limits.maxBytes, limits.buffered ?? relayBudget);
+  return streamThrough(req, limits.maxBytes, limits.buffered ?? relayBudget);
+}
+
+/** Bytes of a streamed body held while the upstream takes it: a few socket reads' worth. */
+const FLOWING_BYTES = 256 * 1024;
+
+/**
+ * Bytes of a streamed body read ahead of an upstream that has stopped taking it. A caller that leaves
+ * mid-upload is seen only once its connection has been read up to its end: what lies between, in the
+ * two computers' TCP buffers (a few MB), must be read, or the upstream request would wait for the whole
+ * request's deadline (5 minutes) with no one to answer.
+ */
+export const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+
+/** An upstream that has taken nothing of the body for this long has stopped taking it. */
+const STALLED_MS = 250;
+
+/**
+ * The caller's body as a stream for the upstream, its bytes counted against `maxBytes`. While the
+ * upstream takes it, the caller is held back as it sends (a few hundred KB in memory); once the upstream
+ * stops taking it, the caller's connection is read up to {@link READ_AHEAD_BYTES} ahead (within the
+ * budget all bodies share), so that a caller leaving is seen at once.
+ */
+function streamThrough(req: IncomingMessage, maxBytes: number, budget: BufferBudget): Readable {
   let seen = 0;
-  const counter = new Transform({
+  let held = 0;
+  let stalled = false;
+  let stallTimer: NodeJS.Timeout | undefined;
+  const giveBack = (bytes: number) => {
+    held -= bytes;
+    budget.used -= bytes;
+  };
+  const room = () => held < (stalled ? READ_AHEAD_BYTES : FLOWING_BYTES) && budget.used < budget.max;
+  const body = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      seen += chunk.length;
-      callback(seen > limits.maxBytes ? requestTooLarge(limits.maxBytes) : null, chunk);
+      giveBack(chunk.length);
+      stalled = false;
+      clearTimeout(stallTimer);
+      if (req.isPaused() && room()) req.resume();
+      callback(null, chunk);
     },
   });
-  // pipe() unpipes, rather than destroys, the caller's request when the counter is destroyed.
-  req.pipe(counter);
-  req.once("error", (error) => counter.destroy(error));
-  return counter;
+  const onData = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) return void body.destroy(requestTooLarge(maxBytes));
+    held += chunk.length;
+    budget.used += chunk.length;
+    body.write(chunk);
+    if (room()) return;
+    req.pause();
+    if (stalled) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => {
+      stalled = true;
+      if (room()) req.resume();
+    }, STALLED_MS);
+  };
+  req.on("data", onData);
+  req.once("end", () => body.end());
+  req.once("error", (error) => body.destroy(error));
+  req.once("close", () => {
+    if (!req.complete) body.destroy(requestBodyIncomplete());
+  });
+  // Destroyed (the upstream failed, the body was too large): the caller's request is left alone, its
+  // bytes no longer held.
+  body.once("close", () => {
+    clearTimeout(stallTimer);
+    req.off("data", onData);
+    giveBack(held);
+  });
+  return body;
 }
 
 function readWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget): Promise<Buffer> {
