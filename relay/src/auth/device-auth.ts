@@ -42,7 +42,7 @@ export function requireDevice(
 ) {
   return async function deviceAuth(ctx: Context, next: Next): Promise<void> {
     const token = readDeviceToken(ctx.req.headers);
-    const device = token && token.length <= MAX_TOKEN_LENGTH ? devices.find(tokenDigest(token)) : undefined;
+    const device = token && token.length <= MAX_TOKEN_LENGTH ? await devices.lookup(tokenDigest(token)) : undefined;
     if (device) {
       // The token never goes on to the upstream, whichever header carried it; only the OpenAI key does.
       const authorization = ctx.req.headers.authorization;
@@ -69,7 +69,7 @@ export function requireDevice(
       await new Promise((resolve) => setTimeout(resolve, SLOW_FAILURE_MS));
       throw tooManyFailures(globalWait);
     }
-    if (devices.status().damage) throw registryDamaged();
+    if (devices.lastDamage()) throw registryDamaged();
     throw deviceTokenInvalid();
   };
 }

@@ -1,8 +1,8 @@
 /** The list of paired devices (devices.json): token hashes only, written whole, a damaged file kept aside. */
 import { hash, randomBytes, timingSafeEqual } from "node:crypto";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { withStateLock, writeStateFile } from "./state-file.js";
+import { NotRegularFile, readStateFile, readStateFileAsync, withStateLock, writeStateFile } from "./state-file.js";
 
 /** The file that lists the paired devices, in the relay's folder. */
 export const DEVICES_FILE = "devices.json";
@@ -125,6 +125,10 @@ export class DeviceRegistry {
   private ino = NaN;
   /** Told once for each damage found (the relay prints it). */
   onDamage: ((damage: RegistryDamage) => void) | undefined;
+  /** The request path's read of the file, while one is under way. */
+  private reading: Promise<void> | undefined;
+  /** How many times a change of the file was noted. */
+  private noted = 0;
 
   constructor(readonly path: string) {}
 
@@ -139,6 +143,7 @@ export class DeviceRegistry {
     const size = stat ? stat.size : -1;
     const ino = stat ? stat.ino : -1;
     if (mtimeMs === this.mtimeMs && size === this.size && ino === this.ino) return false;
+    this.noted++;
     this.mtimeMs = mtimeMs;
     this.size = size;
     this.ino = ino;
@@ -147,7 +152,24 @@ export class DeviceRegistry {
 
   private refresh(): void {
     if (!this.changed()) return;
-    const { devices, damage } = this.read();
+    this.take(this.interpret(readQuietly(this.path)));
+  }
+
+  /** What the request path awaits: the file read again, without holding the event loop, if it changed. */
+  private async refreshLater(): Promise<void> {
+    // A read in flight is waited for: no request sees the list from before a change another one saw.
+    while (this.reading) await this.reading;
+    if (!this.changed()) return;
+    const noted = this.noted;
+    this.reading = readQuietlyLater(this.path).then((read) => {
+      this.reading = undefined;
+      // Read again meanwhile by the console or a command (status()): that newer list stays.
+      if (noted === this.noted) this.take(this.interpret(read));
+    });
+    await this.reading;
+  }
+
+  private take({ devices, damage }: { devices: DeviceRecord[]; damage?: RegistryDamage }): void {
     this.devices = devices;
     this.byDigest = new Map(devices.map((device) => [device.tokenSha256, device]));
     const isNew = damage && damage.keptAt !== this.damage?.keptAt;
@@ -155,27 +177,27 @@ export class DeviceRegistry {
     if (isNew) this.onDamage?.(damage);
   }
 
-  /** Reads the file as it is now; a damaged one is copied aside once (never changed in place). */
-  private read(): { devices: DeviceRecord[]; damage?: RegistryDamage } {
-    let text: string;
-    try {
-      text = readFileSync(this.path, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+  /** The devices in the file as read; a damaged one is copied aside once (never changed in place). */
+  private interpret(read: FileRead): { devices: DeviceRecord[]; damage?: RegistryDamage } {
+    if (read.text === undefined) {
+      const code = (read.error as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return { devices: [] };
       // Perhaps held by another program for a moment (Windows): read again on the next request, never wait here.
       this.mtimeMs = NaN;
-      return {
-        devices: [],
-        damage: { reason: `it cannot be read (${code})`, readable: 0, inBackup: this.backupCount() },
-      };
+      const reason = read.error instanceof NotRegularFile ? "it is not a regular file" : `it cannot be read (${code})`;
+      return { devices: [], damage: { reason, readable: 0, inBackup: this.backupCount() } };
     }
-    const { devices, problem } = parseRegistry(text);
+    const { devices, problem } = parseRegistry(read.text);
     if (!problem) return { devices };
     // A damaged list must not open the relay to anyone: only the entries that are whole still match.
     return {
       devices,
-      damage: { reason: problem, keptAt: this.keepAside(text), readable: devices.length, inBackup: this.backupCount() },
+      damage: {
+        reason: problem,
+        keptAt: this.keepAside(read.text),
+        readable: devices.length,
+        inBackup: this.backupCount(),
+      },
     };
   }
 
@@ -185,7 +207,7 @@ export class DeviceRegistry {
     const prefix = `${basename(this.path)}.damaged-`;
     try {
       for (const name of readdirSync(folder)) {
-        if (name.startsWith(prefix) && readFileSync(join(folder, name), "utf8") === text) return join(folder, name);
+        if (name.startsWith(prefix) && readQuietly(join(folder, name)).text === text) return join(folder, name);
       }
       const kept = join(folder, prefix + stamp(new Date()));
       // The text as it was read, even if the file changes meanwhile.
@@ -198,7 +220,7 @@ export class DeviceRegistry {
 
   private backupCount(): number | undefined {
     try {
-      const { devices, problem } = parseRegistry(readFileSync(this.backupPath, "utf8"));
+      const { devices, problem } = parseRegistry(readStateFile(this.backupPath));
       return problem ? undefined : devices.length;
     } catch {
       return undefined;
@@ -208,6 +230,21 @@ export class DeviceRegistry {
   /** The device whose token has this digest, compared in constant time. */
   find(digest: Buffer): DeviceRecord | undefined {
     this.refresh();
+    return this.match(digest);
+  }
+
+  /** {@link find} for the request path: the file, if it changed, is read without holding the event loop. */
+  async lookup(digest: Buffer): Promise<DeviceRecord | undefined> {
+    await this.refreshLater();
+    return this.match(digest);
+  }
+
+  /** What is wrong with the file as last read, if anything (read again by {@link lookup} and {@link status}). */
+  lastDamage(): RegistryDamage | undefined {
+    return this.damage;
+  }
+
+  private match(digest: Buffer): DeviceRecord | undefined {
     const hex = digest.toString("hex");
     const device = this.byDigest.get(hex);
     if (!device) return undefined;
@@ -273,7 +310,7 @@ export class DeviceRegistry {
         throw new Error(
           `there is no last good list to restore (${basename(this.backupPath)} is missing or damaged too); \`passerelle devices --reset\` starts afresh`,
         );
-      const { devices } = parseRegistry(readFileSync(this.backupPath, "utf8"));
+      const { devices } = parseRegistry(readStateFile(this.backupPath));
       this.keepAsideBeforeChoice();
       writeStateFile(this.path, serialise(devices));
       this.mtimeMs = NaN;
@@ -305,3 +342,21 @@ export class DeviceRegistry {
 }
 
 const serialise = (devices: DeviceRecord[]) => JSON.stringify({ devices }, null, 2) + "\n";
+
+/** A state file's text, or why it could not be read. */
+type FileRead = { text: string; error?: undefined } | { text?: undefined; error: unknown };
+
+function readQuietly(path: string): FileRead {
+  try {
+    return { text: readStateFile(path) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function readQuietlyLater(path: string): Promise<FileRead> {
+  return readStateFileAsync(path).then(
+    (text) => ({ text }),
+    (error: unknown) => ({ error }),
+  );
+}

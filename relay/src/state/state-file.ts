@@ -2,18 +2,61 @@
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
+  constants,
+  fstatSync,
   fsyncSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeSync,
 } from "node:fs";
+import { open } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+
+/**
+ * How state files are opened for reading: never through a symbolic link (where the platform has
+ * O_NOFOLLOW), and without waiting (a FIFO put in a file's place would block the opening until someone
+ * writes to it). Windows has neither flag, nor FIFOs in a folder.
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+/** A new lock: created, never opened if something (a link included) is already there. */
+const LOCK_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/** Something other than a regular file (a FIFO, a device, a folder) where a state file should be. */
+export class NotRegularFile extends Error {
+  readonly code = "ENOTREGULAR";
+  constructor(readonly path: string) {
+    super(`${basename(path)} is not a regular file.`);
+    this.name = "NotRegularFile";
+  }
+}
+
+/** Reads a state file whole, refusing a symbolic link or anything but a regular file without blocking on it. */
+export function readStateFile(path: string): string {
+  const fd = openSync(path, READ_FLAGS);
+  try {
+    if (!fstatSync(fd).isFile()) throw new NotRegularFile(path);
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** {@link readStateFile} without holding the event loop: for the request path. */
+export async function readStateFileAsync(path: string): Promise<string> {
+  const file = await open(path, READ_FLAGS);
+  try {
+    if (!(await file.stat()).isFile()) throw new NotRegularFile(path);
+    return await file.readFile("utf8");
+  } finally {
+    await file.close();
+  }
+}
 
 /** Errors Windows gives for a moment while an antivirus, indexer or sync tool holds a file. */
 const TRANSIENT = new Set(["EPERM", "EBUSY", "EACCES"]);
@@ -129,7 +172,7 @@ export function withStateLock<T>(path: string, update: () => T, waitMs = 15_000)
   let fd: number | undefined;
   for (let attempt = 0; fd === undefined; attempt++) {
     try {
-      fd = openSync(lock, "wx", 0o600);
+      fd = openSync(lock, LOCK_FLAGS, 0o600);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== "EEXIST" && !TRANSIENT.has(code ?? "")) throw error;
@@ -147,18 +190,20 @@ export function withStateLock<T>(path: string, update: () => T, waitMs = 15_000)
   }
 }
 
-/** Removes a lock whose process is gone; true when it did. */
+/** Removes a lock whose process is gone, or that no Passerelle process made; true when it did. */
 function takeOverIfStale(lock: string): boolean {
-  let holder: number;
-  let age: number;
+  let holder: number | undefined;
+  let age = Number.POSITIVE_INFINITY;
   try {
-    holder = Number(readFileSync(lock, "utf8"));
-    age = Date.now() - statSync(lock).mtimeMs;
-  } catch {
-    return true; // released meanwhile: try again at once
+    age = Date.now() - lstatSync(lock).mtimeMs;
+    holder = Number(readStateFile(lock));
+  } catch (error) {
+    // Not a file (a FIFO, a link): no Passerelle process made it, and it is no one's lock.
+    const foreign = error instanceof NotRegularFile || (error as NodeJS.ErrnoException).code === "ELOOP";
+    if (!foreign) return true; // released meanwhile: try again at once
   }
   // An empty lock is one being written this very moment, unless it has been empty for a while.
-  const dead = holder ? !isAlive(holder) : age > 2_000;
+  const dead = holder === undefined || (holder ? !isAlive(holder) : age > 2_000);
   if (!dead && age < STALE_LOCK_MS) return false;
   // Renamed first, so that of two processes taking over the same stale lock only one removes it.
   const aside = `${lock}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
@@ -168,7 +213,7 @@ function takeOverIfStale(lock: string): boolean {
     return true;
   }
   // Another process may have taken it over and locked again between our read and the rename: give that lock back.
-  if (Number(readFileSync(aside, "utf8")) !== holder) {
+  if (holder !== undefined && Number(readAside(aside)) !== holder) {
     try {
       linkSync(aside, lock);
     } catch {
@@ -177,4 +222,13 @@ function takeOverIfStale(lock: string): boolean {
   }
   rmSync(aside, { force: true });
   return true;
+}
+
+/** The holder written in a lock moved aside; empty when it is not a file the relay could have written. */
+function readAside(path: string): string {
+  try {
+    return readStateFile(path);
+  } catch {
+    return "";
+  }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,6 +135,41 @@ describe("a damaged devices.json", () => {
     expect(["device_token_invalid", "too_many_failures"]).toContain((await use(relay, relay.token)).code);
     const { out } = await run(home, "pair", "--cli", "fresh", "--json");
     expect((await use(relay, (JSON.parse(out) as { token: string }).token)).status).toBe(200);
+  }, 30_000);
+});
+
+describe("a FIFO where the relay's state files go", () => {
+  it("neither blocks the relay nor opens it: /health answers, the lock is taken over, the list is refused", async () => {
+    const root = mkdtempSync(join(tmpdir(), "passerelle-fifo-"));
+    const home = join(root, "passerelle-home");
+    const relay = await startRelayProcess(root, ["--no-mdns", "--upstream", upstream.baseURL]);
+    const health = async () => {
+      const started = performance.now();
+      const res = await undiciFetch(`https://127.0.0.1:${relay.port}/health`, {
+        dispatcher: relay.dispatcher,
+        signal: AbortSignal.timeout(2000),
+      });
+      expect(res.status).toBe(200);
+      return performance.now() - started;
+    };
+    try {
+      // A lock no Passerelle process made: reading it would wait for a writer forever.
+      execFileSync("mkfifo", [join(home, `${DEVICES_FILE}.lock`)]);
+      const added = askRunningRelay(home, "/control/devices", { name: "after-the-fifo" });
+      expect(await health()).toBeLessThan(1000);
+      expect((await added)?.status).toBe(200);
+      expect((await use(relay, relay.token)).status).toBe(200);
+
+      rmSync(join(home, DEVICES_FILE));
+      execFileSync("mkfifo", [join(home, DEVICES_FILE)]);
+      expect(await use(relay, relay.token)).toEqual({ status: 503, code: "device_registry_damaged" });
+      expect(await health()).toBeLessThan(1000);
+      const listed = await run(home, "devices");
+      expect(listed.err).toContain("it is not a regular file");
+    } finally {
+      await stop(relay, "SIGKILL");
+      rmSync(root, { recursive: true, force: true });
+    }
   }, 30_000);
 });
 
