@@ -58,8 +58,20 @@ describe("what the log says about failures and secrets", () => {
     expect(line).not.toContain("AbCdEf0123456789pasted");
     expect(line).not.toContain("leakedTokenValue42");
     expect(line).toContain("sk-…");
-    // Names that merely contain the letters are left alone.
-    expect(formatRequestLine({ ...entry("/v1/x"), model: "task-model-large" })).toContain("task-model-large");
+  });
+
+  it("redacts a key or token glued to a letter or digit before it", () => {
+    const token = "psr_Zm9vYmFyYmF6cXV4MDEyMzQ1Njc4OWFiY2RlZmdoaWo";
+    const line = formatRequestLine({
+      ...entry(`/v1/models/x${token}`),
+      model: "xsk-proj-AbCdEf0123456789pasted",
+      detail: `Error 7${token}`,
+    });
+    expect(line).not.toContain(token.slice(4));
+    expect(line).not.toContain("AbCdEf0123456789pasted");
+    expect(line).toContain("/v1/models/xpsr_…");
+    // A name that merely contains the letters is cut too: the log errs on the side of the key.
+    expect(formatRequestLine({ ...entry("/v1/x"), model: "task-model-large" })).toContain("task-…");
   });
 
   it("names an unexpected error by name and code, never by message", () => {

@@ -23,9 +23,14 @@ export interface RequestLogEntry {
 
 export type RequestLogger = (entry: RequestLogEntry) => void;
 
-const KEY_SHAPED = /(?<![A-Za-z0-9])(sk|psr)([-_])[A-Za-z0-9_-]{4,}/g;
+/** Wherever it starts: a key pasted after a letter (`xsk-proj-…`, `/models/xpsr_…`) is still a key. */
+const KEY_SHAPED = /(sk|psr)([-_])[A-Za-z0-9_-]{4,}/g;
 
-/** Cuts key- and token-shaped strings (`sk-…`, `psr_…`) short: a key pasted into a URL or a model name must not reach the log. */
+/**
+ * Cuts key- and token-shaped strings (`sk-…`, `psr_…`) short: a key pasted into a URL or a model name
+ * must not reach the log. A name that merely contains the letters (`task-model`) is cut too: the log
+ * errs on the side of the key.
+ */
 export function redactKeys(text: string): string {
   return text.replace(KEY_SHAPED, "$1$2…");
 }
