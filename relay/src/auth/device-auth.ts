@@ -29,6 +29,14 @@ function withoutToken(authorization: string | undefined): string | undefined {
 }
 
 /**
+ * Tells a caller that waits for it (`Expect: 100-continue`) to send its body: only once the relay will
+ * read it, never to a stranger whose request is about to be refused (the server asks the app, see server.ts).
+ */
+export function inviteBody(ctx: Context): void {
+  if (ctx.req.headers.expect?.toLowerCase() === "100-continue" && !ctx.res.headersSent) ctx.res.writeContinue();
+}
+
+/**
  * Koa middleware for `/v1/*`: lets a request through only with a paired device's token. A valid
  * token is accepted before any lockout (another caller at the same address cannot lock a device
  * out; its 256 bits are what stop guessing). Failures answer 401 `device_token_invalid` and close
@@ -54,6 +62,7 @@ export function requireDevice(
       ctx.state.device = device.name;
       // A connection that showed a valid token is never the one closed to make room in a flood.
       trust?.(ctx.socket);
+      inviteBody(ctx);
       await next();
       return;
     }

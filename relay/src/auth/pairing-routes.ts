@@ -14,6 +14,7 @@ import {
 } from "../errors.js";
 import { registryFailure } from "./registry-errors.js";
 import type { RelaySecurity } from "./relay-security.js";
+import { inviteBody } from "./device-auth.js";
 
 /** Header carrying the control secret of `relay.json`, for `passerelle pair` on the same PC. */
 export const CONTROL_HEADER = "x-passerelle-control";
@@ -26,6 +27,7 @@ async function readJson(ctx: Context, limit = 4096): Promise<Record<string, unkn
   let size = 0;
   const chunks: Buffer[] = [];
   const timer = setTimeout(() => ctx.req.socket.destroy(), PAIR_BODY_MS);
+  inviteBody(ctx);
   try {
     for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
       size += chunk.length;

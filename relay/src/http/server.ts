@@ -69,8 +69,9 @@ export async function startRelay(
 function createServerFor(config: RelayConfig, security: RelaySecurity, relay: RelayApp): Server {
   // Slow senders are checked every second (Node's default is every 30 s), so headersTimeout means what it says.
   const checking = { connectionsCheckingInterval: Math.min(1000, config.limits.headersMs / 2) };
+  const callback = relay.app.callback();
   const server: Server = config.insecureHttp
-    ? createServer(checking, relay.app.callback())
+    ? createServer(checking, callback)
     : createTlsServer(
         {
           key: security.identity.keyPem,
@@ -79,8 +80,10 @@ function createServerFor(config: RelayConfig, security: RelaySecurity, relay: Re
           handshakeTimeout: 10_000,
           ...checking,
         },
-        relay.app.callback(),
+        callback,
       );
+  // Node would answer `Expect: 100-continue` itself, before the token is checked: the app answers it instead.
+  server.on("checkContinue", callback);
   server.on("upgrade", relay.upgrade);
   // A new caller (a command opening on the Mac) is about to ask: the upstream connection is readied meanwhile.
   server.on("connection", relay.warm);

@@ -115,6 +115,27 @@ describe("repeated failures", () => {
   });
 });
 
+describe("Expect: 100-continue", () => {
+  const body = JSON.stringify({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "continue" }] });
+  const head = (token: string) =>
+    "POST /v1/chat/completions HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer sk-test-continue\r\n" +
+    `X-Passerelle-Token: ${token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+    "Expect: 100-continue\r\n\r\n";
+
+  it("is answered only after the token is checked: a stranger gets its refusal, never an invitation to send", async () => {
+    const answer = await relay.raw(head("psr_wrong"), 1000);
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer).not.toContain("100 Continue");
+  });
+
+  it("invites a paired device to send its body, then answers it", async () => {
+    expect(await relay.raw(head(relay.token), 500)).toBe("HTTP/1.1 100 Continue\r\n\r\n");
+    const answer = await relay.raw(head(relay.token) + body, 2000);
+    expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+    expect(answer).toContain("Echo: continue");
+  });
+});
+
 describe("revoking a device", () => {
   it("refuses its token at once, even when another process edited the devices file", async () => {
     const fresh = await freshRelay();
@@ -138,16 +159,16 @@ describe("revoking a device", () => {
 });
 
 describe("the token check is cheap", () => {
-  it("costs a few microseconds per request (hash, stat, Map lookup)", () => {
+  it("costs a few microseconds per request (hash, stat, Map lookup)", async () => {
     const registry = relay.relay.security.devices;
     const digest = tokenDigest(relay.token);
-    for (let i = 0; i < 1000; i++) registry.find(tokenDigest(relay.token));
+    for (let i = 0; i < 1000; i++) await registry.lookup(tokenDigest(relay.token));
     const n = 20_000;
     const started = performance.now();
-    for (let i = 0; i < n; i++) registry.find(tokenDigest(relay.token));
+    for (let i = 0; i < n; i++) await registry.lookup(tokenDigest(relay.token));
     const perCheckUs = ((performance.now() - started) * 1000) / n;
     console.log(`device token check: ${perCheckUs.toFixed(2)} µs`);
-    expect(registry.find(digest)?.name).toBe("test-device");
+    expect((await registry.lookup(digest))?.name).toBe("test-device");
     expect(perCheckUs).toBeLessThan(50);
   });
 });
