@@ -2,6 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    globalSetup: ["test/build-once.ts"],
+    globalSetup: ["test/support/build-once.ts"],
   },
 });

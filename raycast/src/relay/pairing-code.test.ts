@@ -7,7 +7,7 @@ import {
   relayIdFromFingerprint,
 } from "./pairing-code";
 
-// The shared test vector: the relay's test (relay/test/security/pairing-code.test.ts) checks the same values,
+// The shared test vector: the relay's test (relay/test/auth/pairing-code.test.ts) checks the same values,
 // and also that both modules agree on random certificates and PINs.
 const VECTOR = {
   fingerprint256: "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10",

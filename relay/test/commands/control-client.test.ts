@@ -10,7 +10,7 @@ import { localRelay, openPairing, sendControl } from "../../src/commands/control
 import { showRunningRelay } from "../../src/console/already-running.js";
 import { loadOrCreateIdentity } from "../../src/state/identity.js";
 import { writeRuntimeInfo, type RuntimeInfo } from "../../src/state/runtime-info.js";
-import { useRelayWithFakeUpstream } from "../fixture.js";
+import { useRelayWithFakeUpstream } from "../support/fixture.js";
 
 const t = useRelayWithFakeUpstream();
 const homes: string[] = [];

@@ -7,7 +7,7 @@ import type { CommandIO } from "../../src/commands/io.js";
 import { tokenDigest } from "../../src/state/devices.js";
 import { DEVICES_FILE } from "../../src/state/devices.js";
 
-import { useRelayWithFakeUpstream } from "../fixture.js";
+import { useRelayWithFakeUpstream } from "../support/fixture.js";
 
 const t = useRelayWithFakeUpstream();
 

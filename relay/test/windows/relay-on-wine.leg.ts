@@ -18,9 +18,9 @@ import { SERVICE_TYPE } from "../../src/network/mdns.js";
 import { CERT_FILE } from "../../src/state/identity.js";
 import { DEVICES_FILE } from "../../src/state/devices.js";
 import { RUNTIME_FILE } from "../../src/state/runtime-info.js";
-import { startFakeUpstream, type FakeUpstream } from "../fake-upstream.js";
-import { pinnedFetch } from "../relay-under-test.js";
-import { preparePrefix, startWine, stopWine, windowsPath, windowsUser, type WineProcess } from "./wine.ts";
+import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
+import { pinnedFetch } from "../support/relay-under-test.js";
+import { preparePrefix, startWine, stopWine, windowsPath, windowsUser, type WineProcess } from "../support/wine.ts";
 
 const KEY = "sk-test-wine-0123456789abcdef";
 /** The namespace's "Wi-Fi" address (run.ts). */
@@ -59,7 +59,8 @@ const programs = [
 ];
 
 /** NODE_OPTIONS accepts quoted paths, and Windows accepts forward slashes: no backslash escapes to mind. */
-const preload = (file: string) => `--require "${windowsPath(join(import.meta.dirname, file)).replaceAll("\\", "/")}"`;
+const preload = (file: string) =>
+  `--require "${windowsPath(join(import.meta.dirname, "..", "support", file)).replaceAll("\\", "/")}"`;
 
 beforeAll(() => {
   if (process.env.PASSERELLE_WINE_NETNS !== "1") {

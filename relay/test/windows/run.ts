@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { buildRelay, relayDir } from "../../scripts/build-relay.ts";
 import { buildDir, packageWindows } from "../../scripts/package-windows.ts";
-import { wineInstalled } from "./wine.ts";
+import { wineInstalled } from "../support/wine.ts";
 
 const ci = /^(1|true)$/i.test(process.env.CI ?? "");
 const say = (line: string) => process.stdout.write(`Windows leg: ${line}\n`);
