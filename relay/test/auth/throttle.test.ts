@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { relayHome } from "../../src/state/home.js";
 import { createFailureThrottle } from "../../src/auth/throttle.js";
 
 function clock() {
@@ -60,18 +59,5 @@ describe("failure throttle", () => {
     // Full of live lockouts: a new address is counted globally but cannot push one out.
     throttle.fail("newcomer");
     expect(["live-1", "live-2", "live-3"].map((a) => throttle.addressWait(a))).toEqual([60, 60, 60]);
-  });
-});
-
-describe("the relay's home", () => {
-  it("follows each platform's convention, and PASSERELLE_HOME overrides it", () => {
-    // %LOCALAPPDATA%, not the roaming %APPDATA% (issue 8): see home.test.ts.
-    expect(relayHome({ LOCALAPPDATA: "C:\\Users\\lea\\AppData\\Local" }, "win32", "C:\\Users\\lea")).toBe(
-      "C:\\Users\\lea\\AppData\\Local\\Passerelle",
-    );
-    expect(relayHome({}, "darwin", "/Users/lea")).toBe("/Users/lea/Library/Application Support/Passerelle");
-    expect(relayHome({}, "linux", "/home/lea")).toBe("/home/lea/.config/passerelle");
-    expect(relayHome({ XDG_CONFIG_HOME: "/x" }, "linux", "/home/lea")).toBe("/x/passerelle");
-    expect(relayHome({ PASSERELLE_HOME: "/srv/p" }, "win32", "C:\\")).toBe("/srv/p");
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,9 +7,22 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runSubcommand } from "../../src/commands/dispatch.js";
 import type { CommandIO } from "../../src/commands/io.js";
+import { DEVICES_FILE, tokenDigest } from "../../src/state/devices.js";
 import { useRelayWithFakeUpstream } from "../support/fixture.js";
 
 const t = useRelayWithFakeUpstream();
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: CommandIO = {
+    env: { PASSERELLE_HOME: t.relay.home },
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+  };
+  const code = await runSubcommand(argv, io);
+  return { code, out, err };
+}
 
 /** `passerelle pair --cli NAME`'s words, and the token it issued. */
 async function pairScript(name: string): Promise<{ out: string; token: string }> {
@@ -82,6 +95,56 @@ console.log(text);
       const parsed = spawnSync(python, ["-c", "import ast, sys; ast.parse(sys.stdin.read())"], { input: code });
       expect(parsed.stderr.toString()).toBe("");
       expect(parsed.status).toBe(0);
+    }
+  });
+});
+
+describe("passerelle pair", () => {
+  it("issues a token for a script that works with the openai SDK, and stores only its hash", async () => {
+    const { code, out } = await run("pair", "--cli", "nightly-script", "--json");
+    expect(code).toBe(0);
+    const issued = JSON.parse(out) as { token: string; fingerprint: string; cert: string };
+    expect(issued.fingerprint).toBe(t.relay.relay.security.identity.fingerprint256);
+    expect(issued.cert).toBe(t.relay.certificatePem);
+    expect(issued.token).toMatch(/^psr_[A-Za-z0-9_-]{43}$/);
+    const models = await t.relay
+      .client("sk-test-cli-1", { defaultHeaders: { "X-Passerelle-Token": issued.token } })
+      .models.list();
+    expect(models.data.length).toBeGreaterThan(0);
+    const file = join(t.relay.home, DEVICES_FILE);
+    expect(readFileSync(file, "utf8")).not.toContain(issued.token);
+    expect(readFileSync(file, "utf8")).toContain(tokenDigest(issued.token).toString("hex"));
+    expect(statSync(file).mode & 0o077).toBe(0);
+  });
+
+  it("explains the SDK setup in words: base URL, header, certificate file, combined key", async () => {
+    const { out } = await run("pair", "--cli", "notebook");
+    expect(out).toMatch(/Base URL: +https:\/\/.+:\d+\/v1/);
+    expect(out).toContain("X-Passerelle-Token");
+    expect(out).toContain(t.relay.relay.security.identity.certPath);
+    expect(out).toContain("psr_….<your OpenAI key>");
+  });
+
+  it("opens pairing on the running relay and shows the code", async () => {
+    const { code, out } = await run("pair");
+    expect(code).toBe(0);
+    expect(out).toMatch(/Pairing code: +[0-9A-Z]{4}(-[0-9A-Z]{4}){5}/);
+    expect(t.relay.relay.security.pairing.isOpen()).toBe(true);
+  });
+
+  it("says the relay must be running when it is not", async () => {
+    const home = mkdtempSync(join(tmpdir(), "passerelle-empty-"));
+    try {
+      let err = "";
+      const code = await runSubcommand(["pair"], {
+        env: { PASSERELLE_HOME: home },
+        out: () => undefined,
+        err: (t) => void (err += t),
+      });
+      expect(code).toBe(1);
+      expect(err).toContain("not running");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 });

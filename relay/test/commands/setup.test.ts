@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { CommandIO } from "../../src/commands/io.js";
 import { runSetup, type SetupEnvironment } from "../../src/commands/setup.js";
-import { selfInvocation } from "../../src/commands/self-invocation.js";
 import { display, quoteWindows } from "../../src/windows/command-line.js";
 import { elevateCommand } from "../../src/windows/elevation.js";
-import {
-  encodeTaskXml,
-  logonTaskXml,
-  removeAutostartCommand,
-  startupFolderScript,
-} from "../../src/windows/schtasks.js";
+import { removeAutostartCommand } from "../../src/windows/schtasks.js";
 import { firewallCommands } from "../../src/windows/netsh.js";
-import { ownerOnlyAclCommands } from "../../src/windows/icacls.js";
 
 const node = "C:\\Program Files\\nodejs\\node.exe";
 const script = "C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js";
@@ -22,97 +15,6 @@ function capture(): CommandIO & { text: () => string } {
   let text = "";
   return { env: {}, out: (t) => void (text += t), err: (t) => void (text += t), text: () => text };
 }
-
-describe("Windows firewall commands", () => {
-  it("remove the Block rules Windows made for this very program first, then allow it from the local subnet on every profile", () => {
-    const lines = firewallCommands(target).map(display);
-    expect(lines[0]).toBe(
-      `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -Command "Get-NetFirewallRule -Direction Inbound -Action Block -ErrorAction SilentlyContinue | Where-Object { [Environment]::ExpandEnvironmentVariables(($_ | Get-NetFirewallApplicationFilter).Program) -eq 'C:\\Program Files\\nodejs\\node.exe' } | Remove-NetFirewallRule"`,
-    );
-    expect(lines.slice(1)).toEqual([
-      'netsh advfirewall firewall delete rule "name=Passerelle relay (TCP 8787)"',
-      'netsh advfirewall firewall add rule "name=Passerelle relay (TCP 8787)" dir=in action=allow remoteip=localsubnet profile=any "program=C:\\Program Files\\nodejs\\node.exe" enable=yes protocol=TCP localport=8787',
-      'netsh advfirewall firewall delete rule "name=Passerelle relay (mDNS)"',
-      'netsh advfirewall firewall add rule "name=Passerelle relay (mDNS)" dir=in action=allow remoteip=localsubnet profile=any "program=C:\\Program Files\\nodejs\\node.exe" enable=yes protocol=UDP localport=5353',
-    ]);
-  });
-
-  it("keep a quote in a path inside PowerShell's single-quoted string", () => {
-    const [removal] = firewallCommands({ ...packaged, program: "C:\\Users\\O'Brien\\passerelle.exe" });
-    expect(removal!.args.at(-1)).toContain("-eq 'C:\\Users\\O''Brien\\passerelle.exe' }");
-  });
-
-  it("elevate the program's own path through the UAC prompt, with its script, never through npx", () => {
-    const command = elevateCommand(node, [script, "setup", "--firewall-only", "--port", "8787"]);
-    expect(command.file).toBe("powershell.exe");
-    expect(command.args.at(-1)).toBe(
-      "$p = Start-Process -FilePath 'C:\\Program Files\\nodejs\\node.exe' -ArgumentList 'C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js setup --firewall-only --port 8787' -Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode",
-    );
-    expect(display(command)).not.toMatch(/npx/);
-  });
-
-  it("quote arguments the way CreateProcess reads them", () => {
-    expect(quoteWindows("plain")).toBe("plain");
-    expect(quoteWindows("a b")).toBe('"a b"');
-    expect(quoteWindows('say "hi"')).toBe('"say \\"hi\\""');
-    expect(quoteWindows("C:\\dir with space\\")).toBe('"C:\\dir with space\\\\"');
-  });
-
-  it("limit the relay's folder to its owner with icacls", () => {
-    expect(
-      ownerOnlyAclCommands("C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle", "PC-12\\lea").map(display),
-    ).toEqual([
-      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /grant:r PC-12\\lea:(OI)(CI)F',
-      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /inheritance:r',
-    ]);
-  });
-});
-
-describe("the logon task", () => {
-  const task = {
-    user: "PC-12\\lea",
-    program: node,
-    args: [script, "--port", "9000", "--models-config", "models.json"],
-    workingDirectory: "C:\\Users\\Léa\\Documents",
-  };
-
-  it("is this user's logon trigger, without battery conditions or time limit, with the same port and settings", () => {
-    const text = logonTaskXml(task);
-    expect(text).toContain("<LogonTrigger>\n      <Enabled>true</Enabled>\n      <UserId>PC-12\\lea</UserId>");
-    expect(text).toContain("<LogonType>InteractiveToken</LogonType>");
-    expect(text).toContain("<RunLevel>LeastPrivilege</RunLevel>");
-    expect(text).toContain("<DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>");
-    expect(text).toContain("<StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>");
-    expect(text).toContain("<ExecutionTimeLimit>PT0S</ExecutionTimeLimit>");
-    expect(text).toContain("<Command>C:\\Program Files\\nodejs\\node.exe</Command>");
-    expect(text).toContain(
-      "<Arguments>C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js --port 9000 --models-config models.json</Arguments>",
-    );
-    expect(text).toContain("<WorkingDirectory>C:\\Users\\Léa\\Documents</WorkingDirectory>");
-  });
-
-  it("escapes XML and quotes a path with spaces", () => {
-    const text = logonTaskXml({ ...task, user: "R&D\\lea", args: ["C:\\A <b>\\p.js"] });
-    expect(text).toContain("<UserId>R&amp;D\\lea</UserId>");
-    expect(text).toContain("<Arguments>&quot;C:\\A &lt;b&gt;\\p.js&quot;</Arguments>");
-  });
-
-  it("is written as UTF-16 LE with a byte order mark and CRLF lines, as schtasks /XML reads it", () => {
-    const bytes = encodeTaskXml("<a>é</a>\n");
-    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
-    expect(bytes.subarray(2).toString("utf16le")).toBe("<a>é</a>\r\n");
-  });
-
-  it("falls back to a Startup folder script that keeps % literal", () => {
-    expect(startupFolderScript({ ...task, workingDirectory: "C:\\100% Docs" }).split("\r\n")).toEqual([
-      "@echo off",
-      "rem Passerelle relay, started at login (passerelle setup --autostart; --no-autostart removes this file).",
-      'cd /d "C:\\100%% Docs"',
-      'start "Passerelle relay" "C:\\Program Files\\nodejs\\node.exe" C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js --port 9000 --models-config models.json',
-      "",
-    ]);
-  });
-});
 
 describe("passerelle setup", () => {
   function windows(options: {
@@ -234,18 +136,5 @@ describe("passerelle setup", () => {
     expect(await runSetup([], io, { ...environment, platform: "linux" })).toBe(0);
     expect(ran).toHaveLength(0);
     expect(io.text()).toContain("ufw");
-  });
-});
-
-describe("the relay's stable path", () => {
-  it("is the program alone when packaged, else node and the script's absolute path", () => {
-    expect(selfInvocation(true, "C:\\x\\passerelle.exe", "C:\\x\\passerelle.exe")).toEqual({
-      program: "C:\\x\\passerelle.exe",
-      args: [],
-      typed: "passerelle.exe",
-    });
-    const underNode = selfInvocation(false, "/usr/bin/node", "bin/passerelle.js");
-    expect(underNode.program).toBe("/usr/bin/node");
-    expect(underNode.args[0]).toMatch(/^\/.*bin\/passerelle\.js$/);
   });
 });

@@ -80,3 +80,16 @@ describe("the relay's folder", () => {
     expect(existsSync(join(appData, "Passerelle"))).toBe(true);
   });
 });
+
+describe("the relay's home", () => {
+  it("follows each platform's convention, and PASSERELLE_HOME overrides it", () => {
+    // %LOCALAPPDATA%, not the roaming %APPDATA%, which a school domain may sync to its server.
+    expect(relayHome({ LOCALAPPDATA: "C:\\Users\\lea\\AppData\\Local" }, "win32", "C:\\Users\\lea")).toBe(
+      "C:\\Users\\lea\\AppData\\Local\\Passerelle",
+    );
+    expect(relayHome({}, "darwin", "/Users/lea")).toBe("/Users/lea/Library/Application Support/Passerelle");
+    expect(relayHome({}, "linux", "/home/lea")).toBe("/home/lea/.config/passerelle");
+    expect(relayHome({ XDG_CONFIG_HOME: "/x" }, "linux", "/home/lea")).toBe("/x/passerelle");
+    expect(relayHome({ PASSERELLE_HOME: "/srv/p" }, "win32", "C:\\")).toBe("/srv/p");
+  });
+});

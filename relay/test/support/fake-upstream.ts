@@ -64,7 +64,7 @@ export interface FakeUpstream {
   baseURL: string;
   requests: RecordedRequest[];
   options: FakeUpstreamOptions;
-  /** Lets held streams continue. */
+  /** Lets held streams continue, and those that reach their hold later, until `options` is replaced. */
   release(): void;
   close(): Promise<void>;
 }
@@ -133,8 +133,10 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
   // Tests replace `fake.options` between cases; every handler reads it afresh.
   const fake = { options: initial } as FakeUpstream;
   let waiting: Array<() => void> = [];
-  let released = false;
-  const gate = () => (released ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve)));
+  /** The options a release was given for: new options (the next test's) hold again. */
+  let releasedFor: FakeUpstreamOptions | undefined;
+  const gate = () =>
+    releasedFor === fake.options ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
   const files = filesEndpoint();
 
   /** Paces chunk `i` of an answer as the options say; may cut the connection instead. */
@@ -290,7 +292,7 @@ export async function startFakeUpstream(initial: FakeUpstreamOptions = {}): Prom
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     release() {
-      released = true;
+      releasedFor = fake.options;
       for (const resolve of waiting) resolve();
       waiting = [];
     },

@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { display } from "../../src/windows/command-line.js";
+import { ownerOnlyAclCommands } from "../../src/windows/icacls.js";
+
+describe("the relay's folder on Windows", () => {
+  it("limit the relay's folder to its owner with icacls", () => {
+    expect(
+      ownerOnlyAclCommands("C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle", "PC-12\\lea").map(display),
+    ).toEqual([
+      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /grant:r PC-12\\lea:(OI)(CI)F',
+      'icacls "C:\\Users\\Léa Martin\\AppData\\Local\\Passerelle" /inheritance:r',
+    ]);
+  });
+});
