@@ -5,11 +5,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runSubcommand } from "../../src/commands/dispatch.js";
 import { localRelay, openPairing, sendControl } from "../../src/commands/control-client.js";
 import { showRunningRelay } from "../../src/console/already-running.js";
 import { loadOrCreateIdentity } from "../../src/state/identity.js";
 import { writeRuntimeInfo, type RuntimeInfo } from "../../src/state/runtime-info.js";
+import { runCommand } from "../support/command.js";
 import { useRelayWithFakeUpstream } from "../support/fixture.js";
 
 const t = useRelayWithFakeUpstream();
@@ -37,13 +37,6 @@ async function listening(answer: RequestListener, tls?: { key: string; cert: str
   return (server.address() as AddressInfo).port;
 }
 
-/** `passerelle pair` run against `home`: its exit code and what it wrote to stderr. */
-async function pair(home: string): Promise<{ code: number; err: string }> {
-  let err = "";
-  const code = await runSubcommand(["pair"], { env: { PASSERELLE_HOME: home }, out: () => {}, err: (t) => (err += t) });
-  return { code, err };
-}
-
 describe("the control client (pair, pair --cli, revoke, a second start)", () => {
   it("opens pairing on the running relay, pinned to its certificate", async () => {
     const opened = await openPairing(localRelay(t.relay.home)!);
@@ -62,8 +55,9 @@ describe("the control client (pair, pair --cli, revoke, a second start)", () => 
   it("turns an answer that is not JSON into an error, for pair and a second start alike", async () => {
     const port = await listening((_req, res) => res.writeHead(200).end("<html>a web server</html>"));
     const home = await homeFor(port);
-    expect(await pair(home)).toEqual({
+    expect(await runCommand(home, "pair")).toEqual({
       code: 1,
+      out: "",
       err: "passerelle pair: the running relay did not open pairing (the relay answered 200 without JSON).\n",
     });
     const printed: string[] = [];
@@ -91,6 +85,6 @@ describe("the control client (pair, pair --cli, revoke, a second start)", () => 
     await new Promise((resolve) => servers.pop()!.close(resolve));
     const home = await homeFor(port);
     expect(await sendControl(localRelay(home)!, "/control/devices", { name: "x" })).toBeUndefined();
-    expect((await pair(home)).err).toContain("the relay is not listening");
+    expect((await runCommand(home, "pair")).err).toContain("the relay is not listening");
   });
 });

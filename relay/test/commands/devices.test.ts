@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { runSubcommand } from "../../src/commands/dispatch.js";
-import type { CommandIO } from "../../src/commands/io.js";
 
+import { runCommand } from "../support/command.js";
 import { useRelayWithFakeUpstream } from "../support/fixture.js";
 
 const t = useRelayWithFakeUpstream();
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CommandIO = {
-    env: { PASSERELLE_HOME: t.relay.home },
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-  };
-  const code = await runSubcommand(argv, io);
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runCommand(t.relay.home, ...argv);
 
 describe("passerelle devices and revoke", () => {
   it("lists devices and revokes one by name, at once for the running relay", async () => {

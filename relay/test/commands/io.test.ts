@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runSubcommand } from "../../src/commands/dispatch.js";
+import { runCommand } from "../support/command.js";
 
 const home = mkdtempSync(join(tmpdir(), "passerelle-io-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -15,14 +15,8 @@ describe("a command's options", () => {
     [["revoke", "--all"], "passerelle revoke: Unknown option '--all'", "Usage: passerelle revoke NAME"],
     [["pair", "--cl", "x"], "passerelle pair: Unknown option '--cl'", "Usage: passerelle pair [--cli NAME"],
   ])("refuses %j, a mistyped option, saying how the command is used", async (argv, said, usage) => {
-    let out = "";
-    let err = "";
-    const io = {
-      env: { PASSERELLE_HOME: home },
-      out: (t: string) => void (out += t),
-      err: (t: string) => void (err += t),
-    };
-    expect(await runSubcommand(argv, io)).toBe(2);
+    const { code, out, err } = await runCommand(home, ...argv);
+    expect(code).toBe(2);
     expect(out).toBe("");
     expect(err).toContain(said);
     expect(err).toContain(usage);

@@ -5,30 +5,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { runSubcommand } from "../../src/commands/dispatch.js";
-import type { CommandIO } from "../../src/commands/io.js";
 import { DEVICES_FILE, tokenDigest } from "../../src/state/devices.js";
+import { runCommand } from "../support/command.js";
 import { useRelayWithFakeUpstream } from "../support/fixture.js";
 
 const t = useRelayWithFakeUpstream();
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const io: CommandIO = {
-    env: { PASSERELLE_HOME: t.relay.home },
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-  };
-  const code = await runSubcommand(argv, io);
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runCommand(t.relay.home, ...argv);
 
 /** `passerelle pair --cli NAME`'s words, and the token it issued. */
 async function pairScript(name: string): Promise<{ out: string; token: string }> {
-  let out = "";
-  const io: CommandIO = { env: { PASSERELLE_HOME: t.relay.home }, out: (text) => void (out += text), err: () => {} };
-  expect(await runSubcommand(["pair", "--cli", name], io)).toBe(0);
+  const { code, out } = await run("pair", "--cli", name);
+  expect(code).toBe(0);
   return { out, token: /Token: +(psr_\S+)/.exec(out)![1]! };
 }
 
@@ -135,12 +123,7 @@ describe("passerelle pair", () => {
   it("says the relay must be running when it is not", async () => {
     const home = mkdtempSync(join(tmpdir(), "passerelle-empty-"));
     try {
-      let err = "";
-      const code = await runSubcommand(["pair"], {
-        env: { PASSERELLE_HOME: home },
-        out: () => undefined,
-        err: (t) => void (err += t),
-      });
+      const { code, err } = await runCommand(home, "pair");
       expect(code).toBe(1);
       expect(err).toContain("not running");
     } finally {
