@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the relay as users run it (its own process, TLS by default) against a direct call to a
- * fake OpenAI (another process), driven by a load generator (a third process), interleaved in one run.
- * Then the emulated home network (network.ts: Wi-Fi and internet delays in network namespaces; needs root).
+ * fake OpenAI (another process) and against nginx doing the same job (TLS 1.3 with the same P-256 certificate,
+ * `proxy_buffering off`, one worker; and plain HTTP), when nginx is installed, driven by a load generator (a
+ * third process), interleaved in one run. Then the emulated home network (network.ts: Wi-Fi and internet delays in network namespaces; needs root).
  * Options: --only loopback|network, --transport https|http, --chunks N, --spacing MS, --rounds N, --node-flag FLAG
  * (repeatable: a flag for the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure it); for the
  * network: --requests N (per row, 100), --gap S (idle gap before the "after idle" rows, 2), --keep-alive S (the
@@ -9,7 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { runNetworkBench } from "./network.ts";
-import { buildRelay, rssMB, startStage } from "./stage.ts";
+import { cpus } from "node:os";
+import { buildRelay, processTree, rssMB, startStage, type Stage } from "./stage.ts";
 
 const { values } = parseArgs({
   options: {
@@ -46,142 +48,235 @@ async function main(): Promise<void> {
   }
 }
 
-/** The relay against a direct call on loopback, over TLS by default: load, streams, aborts, memory. */
+/** The relays compared, by name, with their arguments. */
+function relaySettings(): Record<string, string[]> {
+  return { "1 worker": [] };
+}
+
+type Streams = { ttft: number[]; chunks: number[] };
+
+/** What one target showed over the whole run. */
+interface Seen {
+  ttft: Record<number, number[]>;
+  chunks: number[];
+  perSecond: number[];
+}
+
+/** Runs `measure` once per target in each of `rounds`, the order turning each round so no target always goes first. */
+async function interleaved(names: string[], rounds: number, measure: (name: string) => Promise<void>): Promise<void> {
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < names.length; i++) await measure(names[(i + r) % names.length]!);
+  }
+}
+
+/** Resident memory of a relay (its main process and each worker) or nginx's worker, in MB. */
+function memory(pids: number[]): number[] {
+  return pids.map(rssMB);
+}
+
+/** Memory of every relay when idle, then with 200 streams held open (a relay not yet through the load phases). */
+async function memoryPhase(stage: Stage, relayNames: string[]) {
+  const treeOf = (n: string) => processTree(stage.relays[n]!.pid!);
+  const idle: Record<string, number[]> = Object.fromEntries(relayNames.map((n) => [n, memory(treeOf(n))]));
+  const nginxWorker = stage.nginx?.workerPid();
+  if (nginxWorker) idle.nginx = memory([nginxWorker]);
+  const held: Record<string, number[]> = {};
+  for (const n of relayNames) {
+    await stage.ask({ kind: "hold", target: stage.targets[n], concurrency: 200 });
+    await sleep(1000);
+    held[n] = memory(treeOf(n));
+    await stage.ask({ kind: "release" });
+  }
+  return { idle, held, now: () => Object.fromEntries(relayNames.map((n) => [n, memory(treeOf(n))])) };
+}
+
+/** Streams at 1, 50 and 200 callers, then whole answers, every target in turn, interleaved. */
+async function streamPhase(stage: Stage, names: string[]): Promise<Record<string, Seen>> {
+  const seen: Record<string, Seen> = Object.fromEntries(
+    names.map((n) => [n, { ttft: { 1: [], 50: [], 200: [] }, chunks: [], perSecond: [] }]),
+  );
+  const streamMs = Number(values.chunks) * Number(values.spacing);
+  for (const c of [1, 50, 200]) {
+    await interleaved(names, rounds, async (n) => {
+      const s = await stage.ask<Streams>({
+        kind: "steady",
+        target: stage.targets[n],
+        concurrency: c,
+        durationMs: Math.max(3000, 6 * streamMs),
+        staggerMs: streamMs,
+      });
+      seen[n]!.ttft[c]!.push(...s.ttft);
+      if (c === 50) seen[n]!.chunks.push(...s.chunks);
+    });
+  }
+  await interleaved(names, Math.max(2, rounds), async (n) => {
+    const job = { kind: "json", target: stage.targets[n], concurrency: 50, durationMs: 2000 };
+    seen[n]!.perSecond.push((await stage.ask<{ perSecond: number }>(job)).perSecond);
+  });
+  return seen;
+}
+
+/** For each relay, how long after a caller went away the upstream saw it go, for 20 abandoned streams. */
+async function abortPhase(stage: Stage, relayNames: string[]): Promise<Record<string, number[]>> {
+  const aborts: Record<string, number[]> = {};
+  for (const n of relayNames) {
+    const abortedAt = await stage.ask<Record<string, number>>({ kind: "aborts", target: stage.targets[n], count: 20 });
+    await sleep(300);
+    const answer = await fetch(`http://127.0.0.1:${stage.upstreamPort}/_aborts`);
+    const seenAt = (await answer.json()) as Record<string, number>;
+    aborts[n] = Object.entries(abortedAt).map(([id, t]) => (seenAt[id] ?? Infinity) - t);
+  }
+  return aborts;
+}
+
+/**
+ * The relay against a direct call and against nginx doing the same job (TLS and plain HTTP, when nginx is
+ * installed) on loopback, over TLS by default, interleaved in one run: streams, throughput, aborts, memory.
+ */
 async function loopback(): Promise<void> {
   const started = performance.now();
+  const relays = relaySettings();
   const stage = await startStage({
     tls,
     chunks: values.chunks!,
     spacingMs: values.spacing!,
     nodeFlags: values["node-flag"],
+    relays,
+    nginx: true,
   });
-  const { relay, targets } = stage;
-  const ask = stage.ask;
   try {
-    const viaRelay = targets.relay;
-
-    for (const t of Object.values(targets)) await ask({ kind: "streams", target: t, concurrency: 20 });
+    const relayNames = Object.keys(relays);
+    const names = ["direct", ...(stage.nginx ? ["nginx", "nginx-plain"] : []), ...relayNames];
+    for (const n of names) await stage.ask({ kind: "streams", target: stage.targets[n], concurrency: 20 });
     await sleep(500);
-    const rssIdle = rssMB(relay.pid!);
-    // 200 streams held open on a relay that has not yet been through the load phases below, whose buffers
-    // the allocator keeps for a while (the last row shows how much).
-    await ask({ kind: "hold", target: viaRelay, concurrency: 200 });
-    await sleep(1000);
-    const rssHeld = rssMB(relay.pid!);
-    await ask({ kind: "release" });
+    const memory = await memoryPhase(stage, relayNames);
     // Open as many kept-alive connections as the largest step uses, so TLS handshakes and TCP connects
     // are not counted as time to first token: a Mac reuses its connection to the relay.
-    for (const t of Object.values(targets)) await ask({ kind: "streams", target: t, concurrency: 200 });
-
-    type Streams = { ttft: number[]; chunks: number[] };
-    const ttft: Record<string, Record<"relay" | "direct", number[]>> = {};
-    const chunkLat: Record<"relay" | "direct", number[]> = { relay: [], direct: [] };
-    const streamMs = Number(values.chunks) * Number(values.spacing);
-    for (const c of [1, 50, 200]) {
-      ttft[c] = { relay: [], direct: [] };
-      for (let r = 0; r < rounds; r++) {
-        const order = (r % 2 ? ["direct", "relay"] : ["relay", "direct"]) as Array<"relay" | "direct">;
-        for (const name of order) {
-          const s = await ask<Streams>({
-            kind: "steady",
-            target: targets[name],
-            concurrency: c,
-            durationMs: Math.max(3000, 6 * streamMs),
-            staggerMs: streamMs,
-          });
-          ttft[c]![name].push(...s.ttft);
-          if (c === 50) chunkLat[name].push(...s.chunks);
-        }
-      }
-    }
-
-    const rps = { relay: [] as number[], direct: [] as number[] };
-    for (let r = 0; r < 2; r++) {
-      for (const name of (r % 2 ? ["direct", "relay"] : ["relay", "direct"]) as Array<"relay" | "direct">) {
-        const j = await ask<{ perSecond: number }>({
-          kind: "json",
-          target: targets[name],
-          concurrency: 50,
-          durationMs: 2000,
-        });
-        rps[name].push(j.perSecond);
-      }
-    }
-
-    const abortedAt = await ask<Record<string, number>>({ kind: "aborts", target: viaRelay, count: 20 });
-    await sleep(300);
-    const seenAt = (await (await fetch(`http://127.0.0.1:${stage.upstreamPort}/_aborts`)).json()) as Record<
-      string,
-      number
-    >;
-    const abortDelays = Object.entries(abortedAt).map(([id, t]) => (seenAt[id] ?? Infinity) - t);
-    const within = abortDelays.filter((d) => d <= 100).length;
-
+    for (const n of names) await stage.ask({ kind: "streams", target: stage.targets[n], concurrency: 200 });
+    const seen = await streamPhase(stage, names);
+    const aborts = await abortPhase(stage, relayNames);
     await sleep(1000);
-    const rssAfter = rssMB(relay.pid!);
+    const after = memory.now();
 
-    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "—");
-    const rows: string[][] = [["measure", "relay", "direct", "added / ratio", "target", "met"]];
-    const latencyRow = (label: string, r: number[], d: number[], p: number, target?: number) => {
-      const added = pct(r, p) - pct(d, p);
-      rows.push([
-        label,
-        f(pct(r, p)) + " ms",
-        f(pct(d, p)) + " ms",
-        `${added >= 0 ? "+" : ""}${f(added)} ms (×${f(pct(r, p) / pct(d, p))})`,
-        target === undefined ? "" : `≤ +${target} ms`,
-        target === undefined ? "" : added <= target ? "yes" : "NO",
-      ]);
-    };
-    latencyRow("TTFT p50, 1 stream", ttft[1]!.relay, ttft[1]!.direct, 50);
-    latencyRow("TTFT p99, 1 stream", ttft[1]!.relay, ttft[1]!.direct, 99);
-    latencyRow("TTFT p50, 50 streams", ttft[50]!.relay, ttft[50]!.direct, 50, 1);
-    latencyRow("TTFT p99, 50 streams", ttft[50]!.relay, ttft[50]!.direct, 99, 5);
-    latencyRow("TTFT p50, 200 streams", ttft[200]!.relay, ttft[200]!.direct, 50, 3);
-    latencyRow("TTFT p99, 200 streams", ttft[200]!.relay, ttft[200]!.direct, 99);
-    latencyRow("chunk latency p50, 50 streams", chunkLat.relay, chunkLat.direct, 50);
-    latencyRow("chunk latency p99, 50 streams", chunkLat.relay, chunkLat.direct, 99, 1);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const ratio = mean(rps.relay) / mean(rps.direct);
-    rows.push([
-      "non-streaming req/s, 50 callers",
-      f(mean(rps.relay)),
-      f(mean(rps.direct)),
-      `×${f(ratio)}`,
-      "≥ ×0.40",
-      ratio >= 0.4 ? "yes" : "NO",
-    ]);
-    rows.push([
-      "aborts reaching upstream ≤ 100 ms",
-      `${within} of 20 (max ${f(Math.max(...abortDelays))} ms)`,
-      "",
-      "",
-      "20 of 20",
-      within === 20 ? "yes" : "NO",
-    ]);
-    rows.push(["relay RSS idle", `${f(rssIdle)} MB`, "", "", "≤ 80 MB", rssIdle <= 80 ? "yes" : "NO"]);
-    rows.push([
-      "relay RSS, 200 streams open",
-      `${f(rssHeld)} MB`,
-      "",
-      `+${f(rssHeld - rssIdle)} MB`,
-      "≤ +40 MB",
-      rssHeld - rssIdle <= 40 ? "yes" : "NO",
-    ]);
-    rows.push(["relay RSS after the whole run", `${f(rssAfter)} MB`, "", `+${f(rssAfter - rssIdle)} MB`, "", ""]);
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => "| " + r.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
     console.log(
-      `Passerelle relay bench: transport ${values.transport}, ${values.chunks} chunks ${values.spacing} ms apart, ${rounds} interleaved rounds, loopback;\n` +
+      `Passerelle relay bench: transport ${values.transport}, ${values.chunks} chunks ${values.spacing} ms apart, ${rounds} interleaved rounds, loopback, ${cpus().length} cores;\n` +
         "N streams = N callers each starting a new stream when the last ends (starts spread over one stream's length).",
     );
-    console.log(line(rows[0]!));
-    console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
-    for (const r of rows.slice(1)) console.log(line(r));
+    if (!stage.nginx) console.log("nginx is not installed (Debian: apt-get install -y nginx): no comparison with it.");
+    printTable(comparisonRows(seen, memory.idle, relayNames, !!stage.nginx));
+    printTable(detailRows(seen, memory.idle, memory.held, after, aborts, relayNames));
     console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     stage.stop();
   }
+}
+
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "—");
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${f(x)} ms`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Milliseconds a target adds to a direct call at percentile `p` of time to first token with `c` streams. */
+const added = (seen: Record<string, Seen>, name: string, c: number, p = 50) =>
+  pct(seen[name]!.ttft[c]!, p) - pct(seen.direct!.ttft[c]!, p);
+const mb = (xs: number[]) =>
+  xs.length > 1 ? `${f(xs[0]!)} MB main, ${xs.slice(1).map(f).join(" / ")} MB workers` : `${f(xs[0]!)} MB`;
+
+/** The issue's table: what nginx and the relay add to a direct call, side by side, with the relay's targets. */
+function comparisonRows(
+  seen: Record<string, Seen>,
+  idle: Record<string, number[]>,
+  relays: string[],
+  nginx: boolean,
+): string[][] {
+  const head = ["added to a direct call", ...(nginx ? ["nginx, TLS", "nginx, plain"] : [])];
+  for (const r of relays) head.push(`Passerelle, ${r}`, ...(nginx ? ["÷ nginx", "target met"] : []));
+  const rows = [head];
+  const throughput = (n: string) => mean(seen[n]!.perSecond) / mean(seen.direct!.perSecond);
+  const row = (
+    label: string,
+    show: (n: string) => string,
+    ratio: (n: string) => number,
+    met: (n: string) => boolean,
+  ) => {
+    const cells = [label, ...(nginx ? [show("nginx"), show("nginx-plain")] : [])];
+    for (const r of relays) cells.push(show(r), ...(nginx ? [`×${f(ratio(r))}`, met(r) ? "yes" : "NO"] : []));
+    rows.push(cells);
+  };
+  row(
+    "first token p50, 50 streams (≤ nginx + 0.5 ms)",
+    (n) => signed(added(seen, n, 50)),
+    (n) => added(seen, n, 50) / added(seen, "nginx", 50),
+    (n) => added(seen, n, 50) <= added(seen, "nginx", 50) + 0.5,
+  );
+  row(
+    "first token p50, 200 streams (≤ 1.5 × nginx)",
+    (n) => signed(added(seen, n, 200)),
+    (n) => added(seen, n, 200) / added(seen, "nginx", 200),
+    (n) => added(seen, n, 200) <= 1.5 * Math.max(added(seen, "nginx", 200), 0),
+  );
+  row(
+    "non-streaming throughput, 50 callers (≥ 0.8 × nginx)",
+    (n) => `×${f(throughput(n))} direct`,
+    (n) => throughput(n) / throughput("nginx"),
+    (n) => throughput(n) >= 0.8 * throughput("nginx"),
+  );
+  row(
+    "memory when idle, RSS (≤ 60 MB a process)",
+    (n) => (idle[n] ? mb(idle[n]!) : "—"),
+    (n) => Math.max(...idle[n]!) / Math.max(...idle.nginx!),
+    (n) => Math.max(...idle[n]!) <= 60,
+  );
+  return rows;
+}
+
+/** The relay's other figures: one stream, the slow tail, chunk latency, aborts, memory under load. */
+function detailRows(
+  seen: Record<string, Seen>,
+  idle: Record<string, number[]>,
+  held: Record<string, number[]>,
+  after: Record<string, number[]>,
+  aborts: Record<string, number[]>,
+  relays: string[],
+): string[][] {
+  const rows = [["Passerelle, added to a direct call", ...relays, "direct"]];
+  const latency = (label: string, c: number, p: number) =>
+    rows.push([label, ...relays.map((r) => signed(added(seen, r, c, p))), `${f(pct(seen.direct!.ttft[c]!, p))} ms`]);
+  latency("first token p50, 1 stream", 1, 50);
+  latency("first token p99, 1 stream", 1, 99);
+  latency("first token p99, 50 streams", 50, 99);
+  latency("first token p99, 200 streams", 200, 99);
+  for (const p of [50, 99]) {
+    rows.push([
+      `chunk latency p${p}, 50 streams`,
+      ...relays.map((r) => signed(pct(seen[r]!.chunks, p) - pct(seen.direct!.chunks, p))),
+      `${f(pct(seen.direct!.chunks, p))} ms`,
+    ]);
+  }
+  rows.push([
+    "aborts reaching the upstream ≤ 100 ms",
+    ...relays.map((r) => `${aborts[r]!.filter((d) => d <= 100).length} of 20 (max ${f(Math.max(...aborts[r]!))} ms)`),
+    "",
+  ]);
+  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  rows.push(["RSS, all processes, idle", ...relays.map((r) => `${f(total(idle[r]!))} MB`), ""]);
+  rows.push([
+    "RSS, all processes, 200 streams open",
+    ...relays.map((r) => `${f(total(held[r]!))} MB (+${f(total(held[r]!) - total(idle[r]!))})`),
+    "",
+  ]);
+  rows.push([
+    "RSS, all processes, after the run",
+    ...relays.map((r) => `${f(total(after[r]!))} MB (+${f(total(after[r]!) - total(idle[r]!))})`),
+    "",
+  ]);
+  return rows;
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => "| " + r.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
+  console.log(line(rows[0]!));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of rows.slice(1)) console.log(line(r));
 }
 
 await main();

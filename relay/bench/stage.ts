@@ -1,6 +1,7 @@
 /**
- * What both benches stand on: the relay built, a fake OpenAI, the relay as users run it and a load
- * generator, each in its own process, with one paired device.
+ * What both benches stand on: the relay built, a fake OpenAI, the relay as users run it (once per setting
+ * compared, e.g. 1 worker and N) and a load generator, each in its own process, with one paired device;
+ * and nginx doing the same job, when it is installed.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,11 +10,22 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildRelay, relayDir } from "../scripts/build-relay.ts";
 import type { Target } from "./load.ts";
+import { nginxProgram, startNginx, type Nginx } from "./nginx.ts";
 
 export { buildRelay };
 
 const KEY = "sk-test-bench-0000";
 const strip = ["--experimental-strip-types", "--no-warnings"];
+
+/** A process and its children (a relay's workers, nginx's worker), by id. */
+export function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    return [pid, ...(children ? children.split(" ").map(Number).flatMap(processTree) : [])];
+  } catch {
+    return [pid];
+  }
+}
 
 /** Resident memory of a process, in MB. */
 export function rssMB(pid: number): number {
@@ -53,29 +65,57 @@ export interface StageOptions {
   nodeFlags?: string[];
   /** The relay's working folder (where a CPU profile lands). */
   cwd?: string;
+  /** The relays to start, by name, each with its own arguments (e.g. `--workers 2`); one named `relay` by default. */
+  relays?: Record<string, string[]>;
+  /** Also start nginx doing the same job (TLS and plain HTTP), when it is installed. */
+  nginx?: boolean;
 }
 
 export interface Stage {
+  /** The first relay (the one named `relay` by default). */
   relay: ChildProcess;
+  relays: Record<string, ChildProcess>;
+  nginx: Nginx | undefined;
   upstreamPort: number;
-  targets: { relay: Target; direct: Target };
+  /** `direct`, each relay by name, and `nginx` and `nginx-plain` when nginx runs. */
+  targets: Record<string, Target> & { relay: Target; direct: Target };
   /** Runs one job in the load generator and resolves with its result. */
   ask<R>(job: unknown): Promise<R>;
   stop(): void;
+}
+
+/** Resolves with the relay's port once it says it listens; what it prints after that is not part of the measure. */
+function listeningPort(relay: ChildProcess): Promise<number> {
+  let out = "";
+  return new Promise<number>((resolve, reject) => {
+    const look = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on port (\d+)/.exec(out);
+      if (!m) return;
+      relay.stdout!.off("data", look);
+      relay.stdout!.resume();
+      resolve(Number(m[1]));
+    };
+    relay.stdout!.on("data", look);
+    relay.once("exit", () => reject(new Error("relay exited:\n" + out)));
+  });
 }
 
 /** Starts the fake OpenAI, the relay in front of it (TLS or plain HTTP) and the load generator. */
 export async function startStage(options: StageOptions): Promise<Stage> {
   const home = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
   const children: ChildProcess[] = [];
+  let nginx: Nginx | undefined;
   const stop = () => {
-    for (const c of children) c.kill("SIGKILL");
+    // The relays first, gently: with workers, their children go with them.
+    for (const c of children) c.kill(c.spawnargs.some((a) => a.endsWith("passerelle.js")) ? "SIGTERM" : "SIGKILL");
+    nginx?.stop();
     rmSync(home, { recursive: true, force: true });
   };
   try {
     const security = (await import(pathToFileURL(join(relayDir, "dist/auth/relay-security.js")).href)) as {
       prepareSecurity(home: string): Promise<{
-        identity: { certPem: string };
+        identity: { certPem: string; keyPem: string };
         devices: { add(name: string, kind: string): { token: string } };
       }>;
     };
@@ -86,25 +126,23 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     children.push(fake);
     const { port: upstreamPort } = await message(fake, (m): m is { port: number } => !!(m as { port?: number }).port);
 
-    const args = [...(options.nodeFlags ?? []), join(relayDir, "bin/passerelle.js"), "--host", "127.0.0.1"];
-    args.push("--port", "0", "--no-mdns", "--upstream", `http://127.0.0.1:${upstreamPort}/v1`);
-    if (!options.tls) args.push("--insecure-http");
-    const relay = spawn(process.execPath, args, {
-      cwd: options.cwd ?? relayDir,
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    children.push(relay);
-    let out = "";
-    const relayPort = await new Promise<number>((resolve, reject) => {
-      relay.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on port (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
+    const relays: Record<string, ChildProcess> = {};
+    const relayPorts: Record<string, number> = {};
+    for (const [name, extra] of Object.entries(options.relays ?? { relay: [] })) {
+      const args = [...(options.nodeFlags ?? []), join(relayDir, "bin/passerelle.js"), "--host", "127.0.0.1"];
+      args.push("--port", "0", "--no-mdns", "--upstream", `http://127.0.0.1:${upstreamPort}/v1`, ...extra);
+      if (!options.tls) args.push("--insecure-http");
+      const relay = spawn(process.execPath, args, {
+        cwd: options.cwd ?? relayDir,
+        env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home },
+        stdio: ["ignore", "pipe", "inherit"],
       });
-      relay.once("exit", () => reject(new Error("relay exited:\n" + out)));
-    });
-    relay.stdout!.resume(); // its request lines are not part of the measure
+      children.push(relay);
+      relays[name] = relay;
+      relayPorts[name] = await listeningPort(relay);
+    }
+    const program = options.nginx ? nginxProgram() : undefined;
+    if (program) nginx = await startNginx(program, upstreamPort, prepared.identity);
 
     const load = fork(join(relayDir, "bench/load.ts"), [], { execArgv: strip });
     children.push(load);
@@ -116,15 +154,28 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       load.send({ id, job });
       return (await message(load, (x): x is { id: number; result: R } => (x as { id?: number }).id === id)).result;
     };
-    const targets = {
-      relay: {
-        origin: `${options.tls ? "https" : "http"}://127.0.0.1:${relayPort}`,
-        headers: { authorization: `Bearer ${KEY}`, "x-passerelle-token": token },
-        ...(options.tls && { certPem: prepared.identity.certPem }),
-      },
+    const relayTarget = (port: number): Target => ({
+      origin: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
+      headers: { authorization: `Bearer ${KEY}`, "x-passerelle-token": token },
+      ...(options.tls && { certPem: prepared.identity.certPem }),
+    });
+    const targets: Stage["targets"] = {
+      ...Object.fromEntries(Object.entries(relayPorts).map(([name, port]) => [name, relayTarget(port)])),
+      relay: relayTarget(Object.values(relayPorts)[0]!),
       direct: { origin: `http://127.0.0.1:${upstreamPort}`, headers: { authorization: `Bearer ${KEY}` } },
     };
-    return { relay, upstreamPort, targets, ask, stop };
+    if (nginx) {
+      targets.nginx = {
+        origin: `https://127.0.0.1:${nginx.tlsPort}`,
+        headers: { authorization: `Bearer ${KEY}` },
+        certPem: prepared.identity.certPem,
+      };
+      targets["nginx-plain"] = {
+        origin: `http://127.0.0.1:${nginx.plainPort}`,
+        headers: { authorization: `Bearer ${KEY}` },
+      };
+    }
+    return { relay: Object.values(relays)[0]!, relays, nginx, upstreamPort, targets, ask, stop };
   } catch (error) {
     stop();
     throw error;
