@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: the relay as users run it (its own process, TLS by default) against a direct call to a
  * fake OpenAI (another process) and against nginx doing the same job (TLS 1.3 with the same P-256 certificate,
- * `proxy_buffering off`, one worker; and plain HTTP), when nginx is installed, driven by a load generator (a
- * third process), interleaved in one run. Then the emulated home network (network.ts: Wi-Fi and internet delays in network namespaces; needs root).
- * Options: --only loopback|network, --transport https|http, --chunks N, --spacing MS, --rounds N, --node-flag FLAG
- * (repeatable: a flag for the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure it); for the
- * network: --requests N (per row, 100), --gap S (idle gap before the "after idle" rows, 2), --keep-alive S (the
- * relays' --upstream-keep-alive, 1.5; shorter than the gap, so the pool's connections have closed).
+ * `proxy_buffering off`, one worker; and plain HTTP) when nginx is installed, driven by a load generator (a
+ * third process), interleaved in one run. The relay runs twice: with 1 worker, and with N (--workers N; by
+ * default the relay's own default, at least 2). Then the emulated home network (network.ts: Wi-Fi and internet
+ * delays in network namespaces; needs root).
+ * Options: --only loopback|network, --transport https|http, --chunks N, --spacing MS, --rounds N, --workers N,
+ * --node-flag FLAG (repeatable: a flag for the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure
+ * it); for the network: --requests N (per row, 100), --gap S (idle gap before the "after idle" rows, 2),
+ * --keep-alive S (the relays' --upstream-keep-alive, 1.5; shorter than the gap, so the pool's connections have
+ * closed).
  */
 import { parseArgs } from "node:util";
 import { runNetworkBench } from "./network.ts";
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     requests: { type: "string", default: "100" },
     gap: { type: "string", default: "2" },
     "keep-alive": { type: "string", default: "1.5" },
+    workers: { type: "string" },
   },
 });
 const tls = values.transport === "https";
@@ -48,9 +52,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** The relays compared, by name, with their arguments. */
+/** The relays compared, by name, with their arguments: 1 worker, and N (--workers; the relay's default, at least 2). */
 function relaySettings(): Record<string, string[]> {
-  return { "1 worker": [] };
+  const n = values.workers ? Number(values.workers) : Math.max(2, Math.min(8, cpus().length - 1));
+  return { "1 worker": ["--workers", "1"], [`${n} workers`]: ["--workers", String(n)] };
 }
 
 type Streams = { ttft: number[]; chunks: number[] };

@@ -7,7 +7,11 @@
  * 40 addresses; wrong pairing codes; and every 20 s the owner pairing a new device, using it, and
  * revoking it (its token must then be refused).
  *
- * Usage: npm run soak [-- --minutes N]   (10 minutes by default; Linux reads /proc for the figures)
+ * With workers (`--workers N`, as the relay's own setting; its default otherwise), memory, files and sockets are
+ * those of all the relay's processes together, and each revoked token is tried on fresh connections, which Node's
+ * round robin spreads over every worker, right after the revoke.
+ *
+ * Usage: npm run soak [-- --minutes N] [-- --workers N]   (10 minutes by default; Linux reads /proc for the figures)
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
@@ -17,9 +21,9 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Agent, request } from "undici";
 import { buildRelay, relayDir } from "../scripts/build-relay.ts";
-import { rssMB } from "./stage.ts";
+import { processTree, rssMB } from "./stage.ts";
 
-const { values } = parseArgs({ options: { minutes: { type: "string", default: "10" } } });
+const { values } = parseArgs({ options: { minutes: { type: "string", default: "10" }, workers: { type: "string" } } });
 const minutes = Number(values.minutes);
 if (!(minutes > 0)) throw new Error("--minutes takes a positive number");
 
@@ -28,24 +32,31 @@ const KEY = "sk-test-soak-0000";
 const strip = ["--experimental-strip-types", "--no-warnings"];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Open file descriptors of a process, and how many of them are sockets (Linux). */
+/** Open file descriptors of a process and its workers, and how many of them are sockets (Linux). */
 function descriptors(pid: number): { fds: number | string; sockets: number | string } {
   try {
-    const dir = `/proc/${pid}/fd`;
-    const names = readdirSync(dir);
+    let fds = 0;
     let sockets = 0;
-    for (const name of names) {
-      try {
-        if (readlinkSync(join(dir, name)).startsWith("socket:")) sockets++;
-      } catch {
-        // closed meanwhile
+    for (const process of processTree(pid)) {
+      const dir = `/proc/${process}/fd`;
+      const names = readdirSync(dir);
+      fds += names.length;
+      for (const name of names) {
+        try {
+          if (readlinkSync(join(dir, name)).startsWith("socket:")) sockets++;
+        } catch {
+          // closed meanwhile
+        }
       }
     }
-    return { fds: names.length, sockets };
+    return { fds, sockets };
   } catch {
     return { fds: "n/a", sockets: "n/a" };
   }
 }
+
+/** Resident memory of a process and its workers together, in MB. */
+const treeMB = (pid: number) => processTree(pid).reduce((total, process) => total + rssMB(process), 0);
 
 /** What happened, per minute. */
 interface Counts {
@@ -111,6 +122,7 @@ async function main(): Promise<void> {
         "--no-mdns",
         "--upstream",
         `http://127.0.0.1:${upstreamPort}/v1`,
+        ...(values.workers ? ["--workers", values.workers] : []),
       ],
       {
         cwd: relayDir,
@@ -267,16 +279,18 @@ async function main(): Promise<void> {
             else {
               count("pairings");
               const token = String(paired.body.token);
+              // Each on a connection of its own, closed after: Node's round robin gives them to every worker in turn.
               const use = async () => {
                 const res = await request(`${origin}/v1/models`, {
                   dispatcher: mac,
+                  reset: true,
                   headers: { authorization: `Bearer ${KEY}`, "x-passerelle-token": token },
                 });
                 await res.body.dump();
                 return res.statusCode;
               };
-              const first = await use();
-              if (first !== 200) failed(`new Mac: ${first}`);
+              const useEverywhere = () => Promise.all(Array.from({ length: 8 }, use));
+              for (const first of await useEverywhere()) if (first !== 200) failed(`new Mac: ${first}`);
               const revoked = await post(
                 owner,
                 "/control/devices/revoke",
@@ -286,7 +300,11 @@ async function main(): Promise<void> {
                 },
               );
               if (revoked.body.removed === true) count("revokes");
-              if ((await use()) === 200) count("revokedAccepted");
+              const revokedAt = performance.now();
+              // Refused by every worker at once; tried again for a second in case one lags behind.
+              while (performance.now() - revokedAt < 1000) {
+                for (const status of await useEverywhere()) if (status === 200) count("revokedAccepted");
+              }
             }
           }
         } catch (error) {
@@ -304,7 +322,7 @@ async function main(): Promise<void> {
       const { fds, sockets } = descriptors(pid);
       return [
         label.padStart(6),
-        rssMB(pid).toFixed(1).padStart(6),
+        treeMB(pid).toFixed(1).padStart(6),
         String(fds).padStart(4),
         String(sockets).padStart(7),
         String(c.ok).padStart(7),
@@ -318,7 +336,10 @@ async function main(): Promise<void> {
         String(c.revokedAccepted).padStart(16),
       ].join("  ");
     };
-    console.log(`Soak: ${minutes} min, ${DEVICES} paired devices, relay pid ${pid} on port ${port}.\n${header}`);
+    const workers = processTree(pid).length - 1;
+    console.log(
+      `Soak: ${minutes} min, ${DEVICES} paired devices, relay pid ${pid} (${workers ? `${workers} workers` : "one process"}) on port ${port}.\n${header}`,
+    );
     const start = row("start", counts);
     rows.push(start);
     console.log(start);

@@ -101,6 +101,53 @@ function listeningPort(relay: ChildProcess): Promise<number> {
   });
 }
 
+/** Starts each relay `options.relays` names in front of the fake OpenAI; resolves with them and their ports. */
+async function startRelays(options: StageOptions, home: string, upstreamPort: number, children: ChildProcess[]) {
+  const relays: Record<string, ChildProcess> = {};
+  const ports: Record<string, number> = {};
+  for (const [name, extra] of Object.entries(options.relays ?? { relay: [] })) {
+    const args = [...(options.nodeFlags ?? []), join(relayDir, "bin/passerelle.js"), "--host", "127.0.0.1"];
+    args.push("--port", "0", "--no-mdns", "--upstream", `http://127.0.0.1:${upstreamPort}/v1`, ...extra);
+    if (!options.tls) args.push("--insecure-http");
+    const relay = spawn(process.execPath, args, {
+      cwd: options.cwd ?? relayDir,
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    children.push(relay);
+    relays[name] = relay;
+    ports[name] = await listeningPort(relay);
+  }
+  return { relays, ports };
+}
+
+/** Where the load generator sends: direct, each relay (paired, pinned), and nginx (TLS, pinned; plain) when it runs. */
+function targetsOf(stage: {
+  tls: boolean;
+  token: string;
+  certPem: string;
+  upstreamPort: number;
+  relayPorts: Record<string, number>;
+  nginx: Nginx | undefined;
+}): Stage["targets"] {
+  const headers = { authorization: `Bearer ${KEY}` };
+  const relayTarget = (port: number): Target => ({
+    origin: `${stage.tls ? "https" : "http"}://127.0.0.1:${port}`,
+    headers: { ...headers, "x-passerelle-token": stage.token },
+    ...(stage.tls && { certPem: stage.certPem }),
+  });
+  const targets: Stage["targets"] = {
+    ...Object.fromEntries(Object.entries(stage.relayPorts).map(([name, port]) => [name, relayTarget(port)])),
+    relay: relayTarget(Object.values(stage.relayPorts)[0]!),
+    direct: { origin: `http://127.0.0.1:${stage.upstreamPort}`, headers },
+  };
+  if (stage.nginx) {
+    targets.nginx = { origin: `https://127.0.0.1:${stage.nginx.tlsPort}`, headers, certPem: stage.certPem };
+    targets["nginx-plain"] = { origin: `http://127.0.0.1:${stage.nginx.plainPort}`, headers };
+  }
+  return targets;
+}
+
 /** Starts the fake OpenAI, the relay in front of it (TLS or plain HTTP) and the load generator. */
 export async function startStage(options: StageOptions): Promise<Stage> {
   const home = mkdtempSync(join(tmpdir(), "passerelle-bench-"));
@@ -126,21 +173,7 @@ export async function startStage(options: StageOptions): Promise<Stage> {
     children.push(fake);
     const { port: upstreamPort } = await message(fake, (m): m is { port: number } => !!(m as { port?: number }).port);
 
-    const relays: Record<string, ChildProcess> = {};
-    const relayPorts: Record<string, number> = {};
-    for (const [name, extra] of Object.entries(options.relays ?? { relay: [] })) {
-      const args = [...(options.nodeFlags ?? []), join(relayDir, "bin/passerelle.js"), "--host", "127.0.0.1"];
-      args.push("--port", "0", "--no-mdns", "--upstream", `http://127.0.0.1:${upstreamPort}/v1`, ...extra);
-      if (!options.tls) args.push("--insecure-http");
-      const relay = spawn(process.execPath, args, {
-        cwd: options.cwd ?? relayDir,
-        env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home },
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      children.push(relay);
-      relays[name] = relay;
-      relayPorts[name] = await listeningPort(relay);
-    }
+    const { relays, ports: relayPorts } = await startRelays(options, home, upstreamPort, children);
     const program = options.nginx ? nginxProgram() : undefined;
     if (program) nginx = await startNginx(program, upstreamPort, prepared.identity);
 
@@ -154,27 +187,14 @@ export async function startStage(options: StageOptions): Promise<Stage> {
       load.send({ id, job });
       return (await message(load, (x): x is { id: number; result: R } => (x as { id?: number }).id === id)).result;
     };
-    const relayTarget = (port: number): Target => ({
-      origin: `${options.tls ? "https" : "http"}://127.0.0.1:${port}`,
-      headers: { authorization: `Bearer ${KEY}`, "x-passerelle-token": token },
-      ...(options.tls && { certPem: prepared.identity.certPem }),
+    const targets = targetsOf({
+      tls: options.tls,
+      token,
+      certPem: prepared.identity.certPem,
+      upstreamPort,
+      relayPorts,
+      nginx,
     });
-    const targets: Stage["targets"] = {
-      ...Object.fromEntries(Object.entries(relayPorts).map(([name, port]) => [name, relayTarget(port)])),
-      relay: relayTarget(Object.values(relayPorts)[0]!),
-      direct: { origin: `http://127.0.0.1:${upstreamPort}`, headers: { authorization: `Bearer ${KEY}` } },
-    };
-    if (nginx) {
-      targets.nginx = {
-        origin: `https://127.0.0.1:${nginx.tlsPort}`,
-        headers: { authorization: `Bearer ${KEY}` },
-        certPem: prepared.identity.certPem,
-      };
-      targets["nginx-plain"] = {
-        origin: `http://127.0.0.1:${nginx.plainPort}`,
-        headers: { authorization: `Bearer ${KEY}` },
-      };
-    }
     return { relay: Object.values(relays)[0]!, relays, nginx, upstreamPort, targets, ask, stop };
   } catch (error) {
     stop();

@@ -2,4 +2,4 @@
 // The relay is written in TypeScript and compiled to dist/ when the workspace is installed (npm's `prepare`).
 import "./node-version-check.js";
 
-await import("../dist/cli.js");
+await import("../dist/main.js");

@@ -31,13 +31,13 @@ function importMetaRewrites(): Plugin {
 }
 
 /**
- * Bundles the relay (the Node.js version check of `bin/`, then `src/cli.ts`) and everything it loads,
+ * Bundles the relay (the Node.js version check of `bin/`, then `src/main.ts`) and everything it loads,
  * lazily loaded parts included, into one CommonJS script at `outFile`: what a single executable runs.
  */
 export async function bundleRelay(outFile: string): Promise<void> {
   const result = await build({
     stdin: {
-      contents: `import "./bin/node-version-check.js";\nimport "./src/cli.ts";\n`,
+      contents: `import "./bin/node-version-check.js";\nimport "./src/main.ts";\n`,
       resolveDir: relayDir,
       sourcefile: "passerelle-entry.ts",
       loader: "ts",

@@ -14,7 +14,7 @@ import { startExtras, type RelayExtras } from "./console/extras.js";
 import { lineLogger } from "./http/request-log.js";
 import { damageNotice } from "./state/devices.js";
 import { moveRoamingHome } from "./state/home.js";
-import { startRelay, type RunningRelay } from "./http/server.js";
+import type { Relay } from "./http/server.js";
 import { selfInvocation } from "./commands/self-invocation.js";
 import { createShutdown, onStopSignals } from "./console/shutdown.js";
 import { version } from "./version.js";
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
   const moved = moveRoamingHome();
   const config = loadConfig(argv, process.env);
   if (moved) print(moved);
-  const relay = await startOrShowRunning(config, print);
+  const relay = await startOrShowRunning(config, argv, print);
   if (relay) await runInWindow(config, relay, print);
   else await holdWindow();
 }
@@ -47,10 +47,11 @@ async function main(argv: string[]): Promise<void> {
 /** Starts the relay; undefined when this PC's own relay already runs on the port, and was shown instead. */
 async function startOrShowRunning(
   config: RelayConfig,
+  argv: string[],
   print: (line: string) => void,
-): Promise<RunningRelay | undefined> {
+): Promise<Relay | undefined> {
   try {
-    return await startRelay(config, lineLogger());
+    return await startServing(config, argv, print);
   } catch (error) {
     // A second start (another double-click, the logon task already running) shows the running relay instead.
     const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
@@ -59,8 +60,18 @@ async function startOrShowRunning(
   }
 }
 
+/** The relay's requests served in this process, or by workers beside it; each way loads only what it needs. */
+async function startServing(config: RelayConfig, argv: string[], print: (line: string) => void): Promise<Relay> {
+  if (config.workers > 1) {
+    const { startWorkers } = await import("./cluster/primary.js");
+    return startWorkers(config, { argv, write: (text) => void process.stdout.write(text), print });
+  }
+  const { startRelay } = await import("./http/server.js");
+  return startRelay(config, lineLogger());
+}
+
 /** The running relay's window: what it says at start, and how it stops, pairs, announces and opens the firewall. */
-async function runInWindow(config: RelayConfig, relay: RunningRelay, print: (line: string) => void): Promise<void> {
+async function runInWindow(config: RelayConfig, relay: Relay, print: (line: string) => void): Promise<void> {
   // One shutdown for Ctrl+C (signal or key), Ctrl+Break, the window closing and SIGTERM.
   const started: { extras?: RelayExtras } = {};
   const shutdown = createShutdown({
@@ -91,7 +102,7 @@ async function runInWindow(config: RelayConfig, relay: RunningRelay, print: (lin
 }
 
 /** What the window says once the relay listens: where it forwards, who it is, what to do next; limits if verbose. */
-function startMessage(config: RelayConfig, relay: RunningRelay, addresses: string[], typed: string): string {
+function startMessage(config: RelayConfig, relay: Relay, addresses: string[], typed: string): string {
   const lines = [
     `Passerelle relay ${version} is listening on port ${relay.port} (${config.insecureHttp ? "plain HTTP" : "TLS"}), forwarding to ${config.upstream.href}.`,
     ...startBanner(config, relay, addresses, typed),

@@ -1,4 +1,5 @@
 /** What the relay can be told at start: one table of settings and switches, read from flags, environment and defaults. */
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./upstream/local-models.js";
@@ -37,6 +38,16 @@ export interface RelayConfig {
   };
   /** The connection to the upstream: how long an unused one stays open, and whether one is kept ready ahead. */
   upstreamConnection: { keepAliveMs: number; standby: boolean };
+  /** Processes serving requests: 1 serves them in the relay's own process; more are workers beside it. */
+  workers: number;
+}
+
+/**
+ * Processes serving requests unless told otherwise: the PC's cores but one (left to the relay's window,
+ * pairing, and the rest of the PC), at most 8.
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(8, cores - 1));
 }
 
 /** A setting with a bad value; its message names the setting and says what would be accepted. */
@@ -78,6 +89,8 @@ const count =
       throw new ConfigError(`${label}: "${raw}" is not a whole number from 1 to ${max}.`);
     return n;
   };
+
+const workers: Setting<number>["parse"] = (raw, label) => (raw === "" ? defaultWorkers() : count(64)(raw, label));
 
 const path: Setting<string | undefined>["parse"] = (raw) => (raw === "" ? undefined : raw);
 
@@ -169,6 +182,13 @@ const SETTINGS = {
     fallback: "512",
     help: "requests handled at once (512)",
     parse: count(100_000),
+  },
+  workers: {
+    flag: "workers",
+    env: "PASSERELLE_WORKERS",
+    fallback: "",
+    help: `processes serving requests (the cores but one, at most 8: ${defaultWorkers()} here)`,
+    parse: workers,
   },
   stopTimeout: {
     flag: "stop-timeout",
@@ -309,6 +329,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
     // One connection to the upstream kept ready, so the first token after a silence skips the TCP and TLS set-up.
     upstreamConnection: { keepAliveMs: v.upstreamKeepAlive, standby: !switches.noStandby },
+    workers: v.workers,
   };
 }
 

@@ -1,8 +1,8 @@
 /** The device check on `/v1`: a paired device's token lets a request through; wrong ones cost their address. */
 import type { Context, Next } from "koa";
 import { deviceTokenInvalid, registryDamaged, tooManyFailures } from "../errors.js";
-import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, tokenDigest, type DeviceRegistry } from "../state/devices.js";
-import type { FailureThrottle } from "./throttle.js";
+import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, tokenDigest } from "../state/devices.js";
+import type { Authority, DeviceLookup } from "./authority.js";
 
 export const TOKEN_HEADER = "x-passerelle-token";
 
@@ -44,8 +44,8 @@ export function inviteBody(ctx: Context): void {
  * global failure budget is spent every failure is answered slowly.
  */
 export function requireDevice(
-  devices: DeviceRegistry,
-  throttle: FailureThrottle,
+  devices: DeviceLookup,
+  authority: Authority,
   trust?: (socket: Context["socket"]) => void,
 ) {
   return async function deviceAuth(ctx: Context, next: Next): Promise<void> {
@@ -69,15 +69,9 @@ export function requireDevice(
     // A stranger gets no keep-alive: its connection closes with the answer, its body unread.
     ctx.set("connection", "close");
     // The socket's address, never X-Forwarded-For: the app runs with proxy = false.
-    const address = ctx.socket.remoteAddress ?? "?";
-    const wait = throttle.addressWait(address);
-    if (wait) throw tooManyFailures(wait);
-    throttle.fail(address);
-    const globalWait = throttle.globalWait();
-    if (globalWait) {
-      await new Promise((resolve) => setTimeout(resolve, SLOW_FAILURE_MS));
-      throw tooManyFailures(globalWait);
-    }
+    const refusal = await authority.tokenFailed(ctx.socket.remoteAddress ?? "?");
+    if (refusal.slow) await new Promise((resolve) => setTimeout(resolve, SLOW_FAILURE_MS));
+    if (refusal.waitSeconds) throw tooManyFailures(refusal.waitSeconds);
     if (devices.lastDamage()) throw registryDamaged();
     throw deviceTokenInvalid();
   };

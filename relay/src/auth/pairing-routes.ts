@@ -13,7 +13,7 @@ import {
   tooManyFailures,
 } from "../errors.js";
 import { registryFailure } from "./registry-errors.js";
-import type { RelaySecurity } from "./relay-security.js";
+import type { RequestSecurity } from "./relay-security.js";
 import { inviteBody } from "./device-auth.js";
 
 /** Header carrying the control secret of `relay.json`, for `passerelle pair` on the same PC. */
@@ -59,7 +59,7 @@ function sameSecret(given: string, secret: string): boolean {
 }
 
 /** Lets only the relay's owner through: on this PC, with the control secret of `relay.json`. */
-function requireControl(ctx: Context, o: RelaySecurity): void {
+function requireControl(ctx: Context, o: RequestSecurity): void {
   const given = ctx.get(CONTROL_HEADER);
   if (!isLoopback(ctx.socket.remoteAddress) || !given || !sameSecret(given, o.controlSecret)) {
     ctx.set("connection", "close");
@@ -68,9 +68,9 @@ function requireControl(ctx: Context, o: RelaySecurity): void {
 }
 
 /** Runs a registry change, turning a damaged registry or a held lock into an answer for the caller. */
-function withRegistry<T>(change: () => T): T {
+async function withRegistry<T>(change: () => Promise<T>): Promise<T> {
   try {
-    return change();
+    return await change();
   } catch (error) {
     throw registryFailure(error) ?? error;
   }
@@ -83,11 +83,11 @@ function withRegistry<T>(change: () => T): T {
  * `pair --cli`) and `POST /control/devices/revoke` (`revoke`), so that the running relay is the one
  * writer of its list of devices.
  */
-export function addPairingRoutes(router: Router, o: RelaySecurity): void {
+export function addPairingRoutes(router: Router, o: RequestSecurity): void {
   router.post("/pair", async (ctx) => {
     const address = ctx.socket.remoteAddress ?? "?";
     // Pairing has its own budget: bad /v1 tokens from anywhere never stop the owner pairing.
-    const wait = o.pairingThrottle.addressWait(address);
+    const wait = await o.authority.pairingWait(address);
     if (wait) {
       ctx.set("connection", "close");
       throw tooManyFailures(wait);
@@ -95,26 +95,21 @@ export function addPairingRoutes(router: Router, o: RelaySecurity): void {
     const body = await readJson(ctx);
     const pin = typeof body.pin === "string" ? body.pin : "";
     const name = typeof body.name === "string" ? body.name : "";
-    // The device is saved before the code is spent: if saving fails, the same code still works.
-    const attempt = withRegistry(() => o.pairing.attempt(pin.slice(0, 16), () => o.devices.add(name || "Mac", "app")));
-    if (attempt.result === "refused") {
-      o.pairingThrottle.fail(address);
+    const paired = await withRegistry(() => o.authority.pair(address, pin, name));
+    if (!paired) {
       ctx.set("connection", "close");
       // One answer whether or not a session is open: a stranger learns nothing from it.
       throw pairingCodeWrong();
     }
-    const { token, device } = attempt.value;
-    o.notify?.({ type: "paired", name: device.name });
     ctx.set("cache-control", "no-store");
-    ctx.body = { token, relayId: o.identity.relayId, name: device.name };
+    ctx.body = { token: paired.token, relayId: o.relayId, name: paired.name };
   });
 
-  router.post("/control/pairing", (ctx) => {
+  router.post("/control/pairing", async (ctx) => {
     requireControl(ctx, o);
-    const opened = o.pairing.open();
-    o.notify?.({ type: "opened", code: opened.code, expiresAt: opened.expiresAt });
+    const opened = await o.authority.openPairing();
     ctx.set("cache-control", "no-store");
-    ctx.body = { code: opened.code, expiresAt: opened.expiresAt.toISOString(), maxTries: opened.maxTries };
+    ctx.body = opened;
   });
 
   router.post("/control/devices", async (ctx) => {
@@ -122,15 +117,15 @@ export function addPairingRoutes(router: Router, o: RelaySecurity): void {
     const body = await readJson(ctx);
     const name = typeof body.name === "string" ? body.name : "";
     if (!name.trim()) throw deviceNameMissing();
-    const { token, device } = withRegistry(() => o.devices.add(name, "cli"));
+    const { token, name: saved } = await withRegistry(() => o.authority.addScript(name));
     ctx.set("cache-control", "no-store");
-    ctx.body = { token, name: device.name };
+    ctx.body = { token, name: saved };
   });
 
   router.post("/control/devices/revoke", async (ctx) => {
     requireControl(ctx, o);
     const body = await readJson(ctx);
     const name = typeof body.name === "string" ? body.name : "";
-    ctx.body = { removed: withRegistry(() => o.devices.remove(name)) };
+    ctx.body = { removed: await withRegistry(() => o.authority.revoke(name)) };
   });
 }

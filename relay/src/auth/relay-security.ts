@@ -1,6 +1,7 @@
 /** Who may use the relay: its identity, paired devices, failure budgets and pairing session, prepared at start. */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { localAuthority, type Authority, type DeviceLookup, type PairingEvent } from "./authority.js";
 import { requireDevice } from "./device-auth.js";
 import { DEVICES_FILE, DeviceRegistry } from "../state/devices.js";
 import { loadOrCreateIdentity, type RelayIdentity } from "../state/identity.js";
@@ -20,17 +21,38 @@ export interface RelaySecurity {
   pairing: PairingWindow;
   /** Lets `passerelle pair` on this PC open a pairing session on the running relay. */
   controlSecret: string;
-  /** Told of each connection that carried a paired device's token (the server's connection guard). */
-  trustConnection?: (socket: { remoteAddress?: string | undefined; remotePort?: number | undefined }) => void;
   /** Told when a pairing session opens or a device pairs, to inform the person at the relay. */
   notify?: (event: PairingEvent) => void;
 }
 
-export type PairingEvent = { type: "opened"; code: string; expiresAt: Date } | { type: "paired"; name: string };
+/** A connection as the connection guard knows it. */
+export type ConnectionAddress = { remoteAddress?: string | undefined; remotePort?: number | undefined };
+
+/** What the request path needs to decide who may use the relay, in whichever process serves the request. */
+export interface RequestSecurity {
+  /** The relay's id, named by /health and in a pairing's answer. */
+  relayId: string;
+  devices: DeviceLookup;
+  authority: Authority;
+  /** Lets `passerelle pair` on this PC open a pairing session on the running relay. */
+  controlSecret: string;
+  /** Told of each connection that carried a paired device's token (the server's connection guard). */
+  trustConnection?: (socket: ConnectionAddress) => void;
+}
+
+/** The request path's security in a relay of one process: the registry itself, and the authority here. */
+export function requestSecurity(security: RelaySecurity): RequestSecurity {
+  return {
+    relayId: security.identity.relayId,
+    devices: security.devices,
+    authority: localAuthority(security),
+    controlSecret: security.controlSecret,
+  };
+}
 
 /** The access check for `/v1/*`, against the relay's paired devices and failure budget. */
-export function deviceCheck(security: RelaySecurity) {
-  return requireDevice(security.devices, security.throttle, (socket) => security.trustConnection?.(socket));
+export function deviceCheck(security: RequestSecurity) {
+  return requireDevice(security.devices, security.authority, (socket) => security.trustConnection?.(socket));
 }
 
 export interface SecurityOptions {

@@ -1,12 +1,12 @@
 /** What the relay prints at start, after "listening on port N". */
 import type { RelayConfig } from "../config.js";
-import type { RunningRelay } from "../http/server.js";
+import type { Relay } from "../http/server.js";
 import { hostPort } from "../network/addresses.js";
 
 /** What the relay prints at start, after "listening on port N": who it is, where, and what to do next. */
 export function startBanner(
   config: RelayConfig,
-  relay: RunningRelay,
+  relay: Relay,
   addresses: string[],
   typed = "npx passerelle",
 ): string[] {
@@ -25,6 +25,7 @@ export function startBanner(
       ? `Addresses: ${addresses.map((a) => hostPort(a, relay.port)).join(", ")}`
       : "This PC has no network address yet: connect it to the Wi-Fi, then restart the relay.",
   );
+  if (config.workers > 1) lines.push(`Requests served by ${config.workers} workers (--workers).`);
   const paired = devices.list().length;
   lines.push(
     paired

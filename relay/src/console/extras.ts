@@ -6,7 +6,7 @@ import type { RelayConfig } from "../config.js";
 import { listenForKeys, type KeyInput } from "./keys.js";
 import type { Advertisement } from "../network/mdns.js";
 import { damageNotice } from "../state/devices.js";
-import type { RunningRelay } from "../http/server.js";
+import type { Relay } from "../http/server.js";
 import { firewallRuleCheckCommand } from "../windows/netsh.js";
 import { version } from "../version.js";
 
@@ -28,7 +28,7 @@ export interface ExtrasOptions {
 
 export function startExtras(
   config: RelayConfig,
-  relay: RunningRelay,
+  relay: Relay,
   print: (line: string) => void,
   options: ExtrasOptions,
 ): RelayExtras {
@@ -55,7 +55,7 @@ export function startExtras(
 }
 
 /** p: a new pairing code, unless the list of devices is damaged (a code would be refused: the person chooses first). */
-function showPairingCode(relay: RunningRelay, print: (line: string) => void): void {
+function showPairingCode(relay: Relay, print: (line: string) => void): void {
   const { devices, pairing } = relay.security;
   const { damage } = devices.status();
   if (damage) return print(damageNotice(damage, devices.path));
@@ -67,7 +67,7 @@ function showPairingCode(relay: RunningRelay, print: (line: string) => void): vo
  * Announces the relay on the LAN networks, and again from the new address when they change (another Wi-Fi,
  * a new lease), every 15 s.
  */
-function announceOnNetworks(config: RelayConfig, relay: RunningRelay, print: (line: string) => void): RelayExtras {
+function announceOnNetworks(config: RelayConfig, relay: Relay, print: (line: string) => void): RelayExtras {
   let advertisement: Advertisement | undefined;
   let announced = "";
   let stopped = false;

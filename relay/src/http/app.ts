@@ -18,7 +18,7 @@ import type { ForwardOutcome } from "../upstream/forward.js";
 import type { RelayConfig } from "../config.js";
 import type { RequestLogEntry, RequestLogger } from "./request-log.js";
 import { addPairingRoutes } from "../auth/pairing-routes.js";
-import { deviceCheck, type RelaySecurity } from "../auth/relay-security.js";
+import { deviceCheck, type RequestSecurity } from "../auth/relay-security.js";
 import { createUpstreams, type RouteNote, type Upstreams } from "../upstream/upstreams.js";
 import { version } from "../version.js";
 import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "../upstream/websocket.js";
@@ -26,8 +26,10 @@ import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "../upstream/
 export interface AppOptions {
   /** Where request lines go; none by default. */
   log?: RequestLogger;
-  /** Identity, paired devices and pairing (server.ts prepares them). */
-  security: RelaySecurity;
+  /** Who may use the relay: paired devices, and the authority over pairing and failures. */
+  security: RequestSecurity;
+  /** JSON bytes the request bodies being read may hold together; the process's own budget by default. */
+  bufferedBytes?: number | undefined;
 }
 
 export interface RelayApp {
@@ -75,7 +77,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
   const app = new Koa<RelayState>({ proxy: false });
   // Koa's default error printer writes whole errors to stderr; errors here are logged by code only.
   app.silent = true;
-  const upstreams = createUpstreams(config);
+  const upstreams = createUpstreams({ ...config, bufferedBytes: options.bufferedBytes });
   /** The raw connections of requests that came through `upgrade`, by request. */
   const upgrades = new WeakMap<IncomingMessage, UpgradeRequest>();
 
@@ -86,7 +88,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
     ctx.body = {
       status: "ok",
       version,
-      id: options.security.identity.relayId,
+      id: options.security.relayId,
       limits: { maxBodyBytes: config.limits.maxBodyBytes },
     };
   });

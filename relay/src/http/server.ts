@@ -7,8 +7,15 @@ import { createApp, type RelayApp } from "./app.js";
 import type { RelayConfig } from "../config.js";
 import type { RequestLogger } from "./request-log.js";
 import { guardConnections, type ConnectionLimits } from "./connection-guard.js";
-import { prepareSecurity, type RelaySecurity, type SecurityOptions } from "../auth/relay-security.js";
-import { removeRuntimeInfo, writeRuntimeInfo } from "../state/runtime-info.js";
+import {
+  prepareSecurity,
+  requestSecurity,
+  type RelaySecurity,
+  type RequestSecurity,
+  type SecurityOptions,
+} from "../auth/relay-security.js";
+import type { RelayIdentity } from "../state/identity.js";
+import { removeRuntimeInfo, runtimeInfo, writeRuntimeInfo } from "../state/runtime-info.js";
 
 /**
  * Time a caller has to send a whole request, headers and body (an upload of tens of MB on a slow
@@ -18,8 +25,8 @@ import { removeRuntimeInfo, writeRuntimeInfo } from "../state/runtime-info.js";
  */
 export const REQUEST_MS = 300_000;
 
-export interface RunningRelay {
-  server: Server;
+/** A relay whatever its processes: the port it answers on, who may use it, and how to stop it. */
+export interface Relay {
   /** The port actually bound (useful when configured as 0). */
   port: number;
   /** The relay's identity, paired devices and pairing window. */
@@ -28,45 +35,77 @@ export interface RunningRelay {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts the relay's server (TLS 1.3 with its own certificate, unless told otherwise) and resolves once it listens. */
+/** A relay of one process: its server is this process's own. */
+export interface RunningRelay extends Relay {
+  server: Server;
+}
+
+/** Where request lines go, and the share of the relay's bounds a process holds (a worker's, with several). */
+export interface ServeOptions {
+  log?: RequestLogger | undefined;
+  connectionLimits?: Partial<ConnectionLimits> | undefined;
+  /** JSON bytes the request bodies being read may hold together; the process's own budget by default. */
+  bufferedBytes?: number | undefined;
+}
+
+/** A server answering the relay's requests, listening. */
+export interface Serving {
+  server: Server;
+  port: number;
+  /** Stops accepting, lets requests in flight finish for up to `graceMs`, then closes everything. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Answers the relay's requests (TLS 1.3 with its own certificate, unless told otherwise) once it listens. */
+export async function serveRequests(
+  config: RelayConfig,
+  identity: Pick<RelayIdentity, "keyPem" | "certPem">,
+  security: RequestSecurity,
+  options: ServeOptions = {},
+): Promise<Serving> {
+  // A person asks every few minutes; meanwhile V8 would drop the bytecode of the request path during idle
+  // GCs, and the first token after a silence would wait ~10-15 ms for it to be compiled again (bench, 75 s gaps).
+  setFlagsFromString("--no-flush-bytecode");
+  const relay = createApp(config, { log: options.log, security, bufferedBytes: options.bufferedBytes });
+  const server = createServerFor(config, identity, relay);
+  // Strangers hold few connections; in a flood, paired devices keep theirs.
+  const guard = guardConnections(server, options.connectionLimits);
+  security.trustConnection = guard.trust;
+  await listen(server, config.host, config.port);
+  const stop = async (graceMs = 10_000) => {
+    await closeServer(server, graceMs);
+    await relay.close();
+  };
+  return { server, port: (server.address() as AddressInfo).port, stop };
+}
+
+/** Starts the relay in this process and resolves once it listens (the API the tests drive). */
 export async function startRelay(
   config: RelayConfig,
   log?: RequestLogger,
   securityOptions?: SecurityOptions,
   connectionLimits?: Partial<ConnectionLimits>,
 ): Promise<RunningRelay> {
-  // A person asks every few minutes; meanwhile V8 would drop the bytecode of the request path during idle
-  // GCs, and the first token after a silence would wait ~10-15 ms for it to be compiled again (bench, 75 s gaps).
-  setFlagsFromString("--no-flush-bytecode");
   const security = await prepareSecurity(config.home, securityOptions);
-  const relay = createApp(config, log ? { log, security } : { security });
-  const server = createServerFor(config, security, relay);
-  // Strangers hold few connections; in a flood, paired devices keep theirs.
-  const guard = guardConnections(server, connectionLimits);
-  security.trustConnection = guard.trust;
-  await listen(server, config.host, config.port);
-
-  const port = (server.address() as AddressInfo).port;
-  const local = !config.host || config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
-  writeRuntimeInfo(config.home, {
-    pid: process.pid,
-    port,
-    host: local,
-    scheme: config.insecureHttp ? "http" : "https",
-    control: security.controlSecret,
-  });
-
-  async function stop(graceMs = 10_000): Promise<void> {
-    removeRuntimeInfo(config.home);
-    await closeServer(server, graceMs);
-    await relay.close();
-  }
-
-  return { server, port, security, stop };
+  const serving = await serveRequests(config, security.identity, requestSecurity(security), { log, connectionLimits });
+  writeRuntimeInfo(config.home, runtimeInfo(config, serving.port, security.controlSecret));
+  return {
+    server: serving.server,
+    port: serving.port,
+    security,
+    async stop(graceMs) {
+      removeRuntimeInfo(config.home);
+      await serving.stop(graceMs);
+    },
+  };
 }
 
 /** The HTTPS server (or plain HTTP, for development) in front of the app, with its bounds on callers. */
-function createServerFor(config: RelayConfig, security: RelaySecurity, relay: RelayApp): Server {
+function createServerFor(
+  config: RelayConfig,
+  identity: Pick<RelayIdentity, "keyPem" | "certPem">,
+  relay: RelayApp,
+): Server {
   // Slow senders are checked every second (Node's default is every 30 s), so headersTimeout means what it says.
   const checking = { connectionsCheckingInterval: Math.min(1000, config.limits.headersMs / 2) };
   const callback = relay.app.callback();
@@ -74,8 +113,8 @@ function createServerFor(config: RelayConfig, security: RelaySecurity, relay: Re
     ? createServer(checking, callback)
     : createTlsServer(
         {
-          key: security.identity.keyPem,
-          cert: security.identity.certPem,
+          key: identity.keyPem,
+          cert: identity.certPem,
           minVersion: "TLSv1.3",
           handshakeTimeout: 10_000,
           ...checking,

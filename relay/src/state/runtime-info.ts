@@ -15,6 +15,17 @@ export interface RuntimeInfo {
   control: string;
 }
 
+/** What relay.json says of the relay in this process, answering on `port` (listening on `config.host`). */
+export function runtimeInfo(
+  config: { host: string | undefined; insecureHttp: boolean },
+  port: number,
+  controlSecret: string,
+): RuntimeInfo {
+  const local = !config.host || config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  const scheme = config.insecureHttp ? "http" : "https";
+  return { pid: process.pid, port, host: local, scheme, control: controlSecret };
+}
+
 export function writeRuntimeInfo(home: string, info: RuntimeInfo): void {
   writeStateFile(join(home, RUNTIME_FILE), JSON.stringify(info) + "\n");
 }

@@ -23,6 +23,8 @@ export interface UpstreamsConfig {
   localServers: LocalServer[];
   /** How the connection to the upstream is kept (local servers keep theirs the default way). */
   upstreamConnection?: UpstreamConnection;
+  /** JSON bytes the request bodies being read may hold together; the process's own budget by default. */
+  bufferedBytes?: number | undefined;
 }
 
 /** What the request log may say about where a request went. */
@@ -73,6 +75,7 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
   }));
   const route = modelRouter(config.localServers);
   const parseUpTo = locals.length ? config.limits.maxBodyBytes : PARSE_FOR_LOG_BYTES;
+  const buffered = config.bufferedBytes === undefined ? undefined : { used: 0, max: config.bufferedBytes };
   let inFlight = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, note: RouteNote) {
@@ -80,7 +83,8 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
     inFlight++;
     openai.warm();
     try {
-      const body = await takeRequestBody(req, { maxBytes: bodyLimit(req, path, config.limits.maxBodyBytes) });
+      const maxBytes = bodyLimit(req, path, config.limits.maxBodyBytes);
+      const body = await takeRequestBody(req, buffered ? { maxBytes, buffered } : { maxBytes });
       const model = modelOf(body, parseUpTo);
       if (model) note.model = model;
       const headers = upstreamRequestHeaders(req.headers);

@@ -5,9 +5,11 @@
 "use strict";
 /* global require, setInterval */
 /* eslint-disable @typescript-eslint/no-require-imports -- a --require preload is CommonJS */
+const { isWorker } = require("node:cluster");
 const { readFileSync, rmSync } = require("node:fs");
 
-const keysFile = process.env.PASSERELLE_TEST_KEYS;
+// Only the relay's main process reads the window's keys: its workers must not take them.
+const keysFile = isWorker ? undefined : process.env.PASSERELLE_TEST_KEYS;
 const stdin = process.stdin;
 stdin.isTTY = true;
 stdin.setRawMode = () => stdin;

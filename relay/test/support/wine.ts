@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { buildDir } from "../../scripts/package-windows.ts";
 
 /** The Wine prefix of this leg, made on first use: a Windows 10 with one user, under `.build/`. */
@@ -49,6 +49,28 @@ export function stopWine(): void {
   } catch {
     // none was running
   }
+}
+
+/**
+ * The Windows processes of `program` (its file name: node.exe, passerelle.exe) running in this prefix: a relay
+ * with workers is several. Wine runs each as a Linux process named by its Windows command line, with this
+ * prefix in its environment (Wine's own `tasklist` prints nothing, and `wmic` may hang on a large program).
+ */
+export function windowsProcesses(program: string): number[] {
+  const name = basename(program.replaceAll("\\", "/")).toLowerCase();
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const first = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0")[0]!;
+      if (basename(first.replaceAll("\\", "/")).toLowerCase() !== name) continue;
+      const environment = readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (environment.includes(`WINEPREFIX=${winePrefix}`)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 /** The Windows user's profile folder inside the prefix (`drive_c/users/<name>`). */

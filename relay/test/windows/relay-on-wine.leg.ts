@@ -10,7 +10,8 @@ import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { Bonjour, type Service } from "bonjour-service";
 import OpenAI from "openai";
-import { Agent } from "undici";
+import { connect } from "node:net";
+import { Agent, request as undiciRequest } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayDir } from "../../scripts/build-relay.ts";
 import { buildDir, shippedNode, windowsNodeExe } from "../../scripts/package-windows.ts";
@@ -20,7 +21,15 @@ import { DEVICES_FILE } from "../../src/state/devices.js";
 import { RUNTIME_FILE } from "../../src/state/runtime-info.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { pinnedFetch } from "../support/relay-under-test.js";
-import { preparePrefix, startWine, stopWine, windowsPath, windowsUser, type WineProcess } from "../support/wine.ts";
+import {
+  preparePrefix,
+  startWine,
+  stopWine,
+  windowsPath,
+  windowsProcesses,
+  windowsUser,
+  type WineProcess,
+} from "../support/wine.ts";
 
 const KEY = "sk-test-wine-0123456789abcdef";
 /** The namespace's "Wi-Fi" address (run.ts). */
@@ -39,6 +48,26 @@ async function findRelay(id: string, timeoutMs: number): Promise<Service | undef
   } finally {
     bonjour.destroy();
   }
+}
+
+/** `/v1/models` with `token` on a connection of its own, closed after. */
+async function statusOnFreshConnection(port: number, dispatcher: Agent, token: string): Promise<number> {
+  const res = await undiciRequest(`https://127.0.0.1:${port}/v1/models`, {
+    dispatcher,
+    reset: true,
+    headers: { authorization: `Bearer ${KEY}`, "x-passerelle-token": token },
+  });
+  await res.body.dump();
+  return res.statusCode;
+}
+
+/** Whether anything accepts a TCP connection on `port`. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => done((socket.destroy(), true)));
+    socket.once("error", () => done(false));
+  });
 }
 
 /** The two ways the relay runs on a PC: program, arguments before the relay's own, folder it is started in. */
@@ -89,7 +118,8 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     rmSync(roaming(), { recursive: true, force: true });
     upstream = await startFakeUpstream();
     outDir = mkdtempSync(join(tmpdir(), "passerelle-wine-"));
-    relay = startWine(program(), [...args, "--port", "0", "--upstream", upstream.baseURL], {
+    // Two workers beside the main process, whatever the machine's cores: what workers change is checked below.
+    relay = startWine(program(), [...args, "--port", "0", "--workers", "2", "--upstream", upstream.baseURL], {
       cwd: cwd(),
       outDir,
       name: "relay",
@@ -206,6 +236,31 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     expect(seen?.headers["x-passerelle-token"]).toBeUndefined();
   });
 
+  it("serves from two workers, and a script revoked with `passerelle revoke` is refused by each at once", async () => {
+    expect(relay.stdout()).toContain("Requests served by 2 workers");
+    expect(windowsProcesses(program())).toHaveLength(3);
+    const pair = startWine(program(), [...args, "pair", "--cli", "wine-revoked", "--json"], {
+      cwd: cwd(),
+      outDir,
+      name: "pair-revoked",
+      env: { NODE_OPTIONS: preload("preload-wine-keepalive.cjs") },
+    });
+    expect(await pair.exited, pair.stderr()).toBe(0);
+    const { token } = JSON.parse(pair.stdout()) as { token: string };
+    // Each on a connection of its own: Windows hands new connections to whichever worker accepts first.
+    const fresh = () => Promise.all(Array.from({ length: 6 }, () => statusOnFreshConnection(port, dispatcher, token)));
+    expect(await fresh()).toEqual([200, 200, 200, 200, 200, 200]);
+    const revoke = startWine(program(), [...args, "revoke", "wine-revoked"], {
+      cwd: cwd(),
+      outDir,
+      name: "revoke",
+      env: { NODE_OPTIONS: preload("preload-wine-keepalive.cjs") },
+    });
+    expect(await revoke.exited, revoke.stderr()).toBe(0);
+    // Refused (401), or made to wait (429) once this address has failed too often.
+    expect((await fresh()).filter((status) => status !== 401 && status !== 429)).toEqual([]);
+  }, 60_000);
+
   // Needs the relay to keep its state in %LOCALAPPDATA% (issue 8, item 6); until then it is in %APPDATA%.
   it("keeps its state under the Windows user's local AppData", () => {
     for (const file of [RUNTIME_FILE, DEVICES_FILE, CERT_FILE]) {
@@ -225,6 +280,9 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     clearTimeout(timer);
     expect(relay.stdout()).toContain("Stopping");
     expect(code).toBe(0);
+    // Its workers stopped with it: nothing answers on its port any more.
+    expect(windowsProcesses(program())).toEqual([]);
+    expect(await accepts(port)).toBe(false);
     expect(existsSync(join(local(), RUNTIME_FILE))).toBe(false);
     expect(existsSync(join(roaming(), RUNTIME_FILE))).toBe(false);
   });
