@@ -1,11 +1,10 @@
 /** The relay's entry: `passerelle [options]` runs the relay in its window; `passerelle <command>` runs a command. */
 import { once } from "node:events";
 import { isSea } from "node:sea";
-import { showRunningRelay } from "./console/already-running.js";
 import { ConfigError, OPTIONS_HELP, loadConfig, type RelayConfig } from "./config.js";
 import { errorDetail } from "./errors.js";
 import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
-import { pairingInstructions } from "./commands/pair.js";
+import { pairingInstructions } from "./console/pairing-instructions.js";
 import { processSetupEnvironment } from "./commands/setup.js";
 import { installCrashHandlers } from "./console/crash.js";
 import { currentNetworks } from "./network/addresses.js";
@@ -55,6 +54,8 @@ async function startOrShowRunning(
   } catch (error) {
     // A second start (another double-click, the logon task already running) shows the running relay instead.
     const inUse = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+    // Loaded only then: it asks the running relay over TLS, which the main process of workers otherwise never loads.
+    const { showRunningRelay } = await import("./console/already-running.js");
     if (inUse && (await showRunningRelay(config.home, config.port, print))) return undefined;
     throw error;
   }

@@ -1,10 +1,11 @@
 /** The owner's one way to talk to the relay running on this PC: pinned to its certificate, over loopback. */
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import type { IncomingMessage, RequestOptions } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { readIdentity, type RelayIdentity } from "../state/identity.js";
 import { CONTROL_HEADER } from "../auth/pairing-routes.js";
 import { readRuntimeInfo, type RuntimeInfo } from "../state/runtime-info.js";
 import { isAlive } from "../state/state-file.js";
+import { nodeHttp } from "../node-http.js";
 
 /** The relay running from a folder: how to reach it (relay.json) and the certificate it must show. */
 export interface LocalRelay {
@@ -88,7 +89,7 @@ export function sendControl(
     const req =
       runtime.scheme === "https"
         ? httpsRequest({ ...options, ...pinnedTo(identity) }, answered)
-        : httpRequest(options, answered);
+        : nodeHttp.request(options, answered);
     req.on("timeout", () => req.destroy(new Error(`the relay did not answer within ${timeoutMs / 1000} s`)));
     req.on("error", (error: NodeJS.ErrnoException) => {
       // The process is there but does not listen (yet, or any more): the files are the truth then.

@@ -8,6 +8,7 @@ import { localRelay, openPairing, type OpenedSession } from "./control-client.js
 import { addCliDevice, registryIn } from "./registry-commands.js";
 import { registryCommandFailure } from "./devices.js";
 import { commandArgs, type Command, type CommandIO } from "./io.js";
+import { pairingInstructions } from "../console/pairing-instructions.js";
 
 /** `passerelle pair`: a pairing code from the running relay; `pair --cli NAME [--json]`: a token for a script. */
 export const pair: Command = async (args, io) => {
@@ -42,18 +43,6 @@ async function pairMac(io: CommandIO): Promise<number> {
   }
   io.out(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
   return 0;
-}
-
-/** What the person at the relay reads when a pairing session opens (here and on a key press in the relay). */
-export function pairingInstructions(code: string, expiresAt: Date, maxTries: number): string {
-  const minutes = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 60_000));
-  return `
-  Pairing code:   ${code}
-
-On the Mac, open Raycast, run "Connect to Relay", choose this relay (or type its address), and type the code.
-The code works once, for about ${minutes} minute${minutes > 1 ? "s" : ""} (until ${expiresAt.toTimeString().slice(0, 8)}); a mistyped code can be typed again (${maxTries} wrong tries void it).
-Its first 20 characters identify this relay's certificate: the Mac checks them before sending anything.
-`;
 }
 
 async function pairScript(name: string, json: boolean, io: CommandIO): Promise<number> {

@@ -1,6 +1,6 @@
 /** A second start on this PC: the relay already running is shown, with a fresh pairing code from it. */
 import { addressForScripts, hostPort } from "../network/addresses.js";
-import { pairingInstructions } from "../commands/pair.js";
+import { pairingInstructions } from "./pairing-instructions.js";
 import { localRelay, openPairing, type OpenedSession } from "../commands/control-client.js";
 
 /**

@@ -1,6 +1,6 @@
 /** The running relay's companions in its window: the mDNS announcement, the keys typed, the firewall offer. */
 import { currentNetworks, isLoopbackHost } from "../network/addresses.js";
-import { pairingInstructions } from "../commands/pair.js";
+import { pairingInstructions } from "./pairing-instructions.js";
 import { setUpFirewall, type SetupEnvironment } from "../commands/setup.js";
 import type { RelayConfig } from "../config.js";
 import { listenForKeys, type KeyInput } from "./keys.js";

@@ -1,9 +1,10 @@
 /** The relay's Koa application: each request logged, failures answered in OpenAI's shape, /health, pairing, `/v1`. */
-import { ServerResponse, type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
+import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import Koa, { type Next, type ParameterizedContext } from "koa";
-import Router from "@koa/router";
+import type RouterClass from "@koa/router";
 import {
   RelayError,
   errorDetail,
@@ -22,6 +23,14 @@ import { deviceCheck, type RequestSecurity } from "../auth/relay-security.js";
 import { createUpstreams, type RouteNote, type Upstreams } from "../upstream/upstreams.js";
 import { version } from "../version.js";
 import { passWebSocket, wantsWebSocket, type UpgradeRequest } from "../upstream/websocket.js";
+import { nodeHttp } from "../node-http.js";
+
+const require = createRequire(import.meta.url);
+/**
+ * @koa/router as CommonJS: its ES build imports "node:http" whole, which loads Node's own undici, http2 and zlib
+ * (about 10 MB of memory) for nothing the relay uses; see node-http.ts.
+ */
+const Router = require("@koa/router") as typeof RouterClass;
 
 export interface AppOptions {
   /** Where request lines go; none by default. */
@@ -194,7 +203,7 @@ function upgradeListener(
     socket.once("close", () => clearTimeout(deadline));
     // Answers on this connection (a refusal, or any path but /v1) are ordinary HTTP, then the connection
     // is destroyed: ending it alone would leave it, and its place in the connection guard, to the caller.
-    const res = new ServerResponse(req);
+    const res = new nodeHttp.ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
     res.once("finish", () => {

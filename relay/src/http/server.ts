@@ -1,5 +1,5 @@
 /** The relay's server: TLS 1.3 with its own certificate, bounds on slow callers, relay.json while it listens. */
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
@@ -15,6 +15,7 @@ import {
   type SecurityOptions,
 } from "../auth/relay-security.js";
 import type { RelayIdentity } from "../state/identity.js";
+import { nodeHttp } from "../node-http.js";
 import { removeRuntimeInfo, runtimeInfo, writeRuntimeInfo } from "../state/runtime-info.js";
 
 /**
@@ -110,7 +111,7 @@ function createServerFor(
   const checking = { connectionsCheckingInterval: Math.min(1000, config.limits.headersMs / 2) };
   const callback = relay.app.callback();
   const server: Server = config.insecureHttp
-    ? createServer(checking, callback)
+    ? nodeHttp.createServer(checking, callback)
     : createTlsServer(
         {
           key: identity.keyPem,

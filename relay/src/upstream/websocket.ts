@@ -1,5 +1,5 @@
 /** WebSockets (the Realtime API) passed through byte for byte once the upstream switches protocols. */
-import { request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -8,6 +8,7 @@ import { upstreamFailure, writeFailure, type UpstreamTimeouts } from "./failures
 import { CALLER_LEFT_STATUS, upstreamTarget, type ForwardOutcome } from "./forward.js";
 import { callerResponseHeaders, upstreamRequestHeaders } from "./headers.js";
 import { errors } from "./pool.js";
+import { nodeHttp } from "../node-http.js";
 
 /** The raw connection of a caller asking for a WebSocket, as the server's `upgrade` event gives it. */
 export interface UpgradeRequest {
@@ -100,7 +101,7 @@ function handshakeRequest(req: IncomingMessage, upstream: URL, path: string): Cl
   const headers = upstreamRequestHeaders(req.headers);
   headers.connection = "Upgrade";
   headers.upgrade = "websocket";
-  const send = upstream.protocol === "https:" ? httpsRequest : httpRequest;
+  const send = upstream.protocol === "https:" ? httpsRequest : nodeHttp.request;
   return send(upstream.origin + upstreamTarget(upstream)(path), { method: "GET", headers, agent: false });
 }
 
