@@ -11,7 +11,7 @@ import { prepareSecurity, type RelaySecurity } from "../auth/relay-security.js";
 import type { RelayConfig } from "../config.js";
 import type { Relay } from "../http/server.js";
 import { removeRuntimeInfo, runtimeInfo, writeRuntimeInfo } from "../state/runtime-info.js";
-import { toWire, type ToPrimary, type ToWorker, type WorkerStart } from "./messages.js";
+import { toWire, type AuthorityMethod, type ToPrimary, type ToWorker, type WorkerStart } from "./messages.js";
 
 export interface WorkersOptions {
   /** The relay's command line, which each worker reads again. */
@@ -33,27 +33,34 @@ const send = (worker: Worker, message: ToWorker) => {
   if (worker.isConnected()) worker.send(message);
 };
 
-/** Gives every worker the list of devices when it changed; resolves once each has it (or is gone). */
+/**
+ * Gives every worker the list of devices when it changed; resolves once each has the latest list (or is gone),
+ * also when another call sent it a moment before.
+ */
 function devicePublisher(security: RelaySecurity, workers: () => Worker[]) {
   let sent = JSON.stringify(snapshotOf(security.devices));
   let version = 0;
+  let latest = Promise.resolve();
   const seen = new Map<Worker, number>();
   const waiters = new Set<() => void>();
-  const publish = async (): Promise<void> => {
-    const snapshot = snapshotOf(security.devices);
-    const text = JSON.stringify(snapshot);
-    if (text === sent) return;
-    sent = text;
-    const v = ++version;
-    const targets = workers();
+  const give = (snapshot: DeviceSnapshot, v: number, targets: Worker[]) => {
     for (const worker of targets) send(worker, { type: "devices", version: v, devices: snapshot });
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       const done = () => (waiters.delete(check), clearTimeout(timer), resolve());
       const check = () => targets.every((w) => (seen.get(w) ?? 0) >= v || !w.isConnected()) && done();
       const timer = setTimeout(done, SEEN_WITHIN_MS);
       waiters.add(check);
       check();
     });
+  };
+  const publish = (): Promise<void> => {
+    const snapshot = snapshotOf(security.devices);
+    const text = JSON.stringify(snapshot);
+    if (text !== sent) {
+      sent = text;
+      latest = give(snapshot, ++version, workers());
+    }
+    return latest;
   };
   return {
     publish,
@@ -65,6 +72,9 @@ function devicePublisher(security: RelaySecurity, workers: () => Worker[]) {
     forget: (worker: Worker) => void seen.delete(worker),
   };
 }
+
+/** What may change the list of devices (a failed attempt or an error included: a damaged file is found by reading it). */
+const CHANGING: ReadonlySet<AuthorityMethod> = new Set(["pair", "addScript", "revoke"]);
 
 /** Answers a worker's question to the authority; a change to the devices reaches every worker before the answer. */
 async function answer(
@@ -80,7 +90,7 @@ async function answer(
   } catch (error) {
     reply = { type: "answer", id: message.id, error: toWire(error) };
   }
-  await publish();
+  if (CHANGING.has(message.method)) await publish();
   send(worker, reply);
 }
 

@@ -75,6 +75,14 @@ function workerConfig(start: WorkerStart): { config: RelayConfig; connectionLimi
 async function serve(start: WorkerStart, remote: ReturnType<typeof remoteAuthority>): Promise<void> {
   const { config, connectionLimits } = workerConfig(start);
   const devices = new DeviceView(start.devices);
+  // Listening for changes from now on: one made while the server starts is not missed.
+  let stop: (graceMs: number) => void = () => process.exit(0);
+  process.on("message", (message: ToWorker) => {
+    if (message.type === "devices") {
+      devices.replace(message.devices);
+      send({ type: "seen", version: message.version });
+    } else if (message.type === "stop") stop(message.graceMs);
+  });
   const security: RequestSecurity = {
     relayId: start.relayId,
     devices,
@@ -93,17 +101,11 @@ async function serve(start: WorkerStart, remote: ReturnType<typeof remoteAuthori
     return void process.exit(1);
   }
   let stopping = false;
-  const stop = (graceMs: number) => {
+  stop = (graceMs) => {
     if (stopping) return;
     stopping = true;
     void serving.stop(graceMs).finally(() => process.exit(0));
   };
-  process.on("message", (message: ToWorker) => {
-    if (message.type === "devices") {
-      devices.replace(message.devices);
-      send({ type: "seen", version: message.version });
-    } else if (message.type === "stop") stop(message.graceMs);
-  });
   // The main process is gone (it crashed, or was killed): nobody can pair or revoke any more; finish and go.
   process.once("disconnect", () => stop(config.stopGraceMs));
   // Someone stopped this worker alone: the main process starts another.
@@ -118,9 +120,15 @@ export function runWorker(): void {
   // decides, and tells the workers to stop once the answers in flight may finish.
   for (const signal of ["SIGINT", "SIGBREAK", "SIGHUP"] as const) process.on(signal, () => undefined);
   const remote = remoteAuthority();
+  let started = false;
   process.on("message", (message: ToWorker) => {
     if (message.type === "answer") remote.answer(message);
-    else if (message.type === "start") void serve(message, remote);
+    else if (message.type === "start") {
+      started = true;
+      void serve(message, remote);
+    }
+    // A change sent before this worker started: the list it starts with is newer.
+    else if (message.type === "devices" && !started) send({ type: "seen", version: message.version });
   });
   send({ type: "ready" });
 }
