@@ -6,6 +6,7 @@
  * default the relay's own default, at least 2). Then the emulated home network (network.ts: Wi-Fi and internet
  * delays in network namespaces; needs root).
  * Options: --only loopback|network, --transport https|http, --chunks N, --spacing MS, --rounds N, --workers N,
+ * --scheduling (also N workers accepting from one shared socket, as Node's cluster does on Windows),
  * --node-flag FLAG (repeatable: a flag for the relay's node, e.g. --node-flag=--max-semi-space-size=2, to measure
  * it); for the network: --requests N (per row, 100), --gap S (idle gap before the "after idle" rows, 2),
  * --keep-alive S (the relays' --upstream-keep-alive, 1.5; shorter than the gap, so the pool's connections have
@@ -14,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { runNetworkBench } from "./network.ts";
 import { cpus } from "node:os";
-import { buildRelay, processTree, rssMB, startStage, type Stage } from "./stage.ts";
+import { buildRelay, processTree, rssMB, startStage, type RelaySetting, type Stage } from "./stage.ts";
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     gap: { type: "string", default: "2" },
     "keep-alive": { type: "string", default: "1.5" },
     workers: { type: "string" },
+    scheduling: { type: "boolean", default: false },
   },
 });
 const tls = values.transport === "https";
@@ -52,10 +54,21 @@ async function main(): Promise<void> {
   }
 }
 
-/** The relays compared, by name, with their arguments: 1 worker, and N (--workers; the relay's default, at least 2). */
-function relaySettings(): Record<string, string[]> {
+/**
+ * The relays compared, by name: 1 worker, and N (--workers; the relay's default, at least 2), sharing connections
+ * out as Node's cluster does on this system (round robin but on Windows); with --scheduling, also N workers
+ * accepting from one shared socket, as on Windows (NODE_CLUSTER_SCHED_POLICY=none).
+ */
+function relaySettings(): Record<string, RelaySetting> {
   const n = values.workers ? Number(values.workers) : Math.max(2, Math.min(8, cpus().length - 1));
-  return { "1 worker": ["--workers", "1"], [`${n} workers`]: ["--workers", String(n)] };
+  const workers = { args: ["--workers", String(n)] };
+  return {
+    "1 worker": { args: ["--workers", "1"] },
+    [`${n} workers`]: workers,
+    ...(values.scheduling && {
+      [`${n} workers, shared accept`]: { ...workers, env: { NODE_CLUSTER_SCHED_POLICY: "none" } },
+    }),
+  };
 }
 
 type Streams = { ttft: number[]; chunks: number[] };

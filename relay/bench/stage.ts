@@ -66,9 +66,15 @@ export interface StageOptions {
   /** The relay's working folder (where a CPU profile lands). */
   cwd?: string;
   /** The relays to start, by name, each with its own arguments (e.g. `--workers 2`); one named `relay` by default. */
-  relays?: Record<string, string[]>;
+  relays?: Record<string, RelaySetting>;
   /** Also start nginx doing the same job (TLS and plain HTTP), when it is installed. */
   nginx?: boolean;
+}
+
+/** How one relay of the stage runs: its arguments, and environment variables of its own (e.g. NODE_CLUSTER_SCHED_POLICY). */
+export interface RelaySetting {
+  args: string[];
+  env?: Record<string, string>;
 }
 
 export interface Stage {
@@ -105,13 +111,20 @@ function listeningPort(relay: ChildProcess): Promise<number> {
 async function startRelays(options: StageOptions, home: string, upstreamPort: number, children: ChildProcess[]) {
   const relays: Record<string, ChildProcess> = {};
   const ports: Record<string, number> = {};
-  for (const [name, extra] of Object.entries(options.relays ?? { relay: [] })) {
+  for (const [name, setting] of Object.entries(options.relays ?? { relay: { args: [] } })) {
     const args = [...(options.nodeFlags ?? []), join(relayDir, "bin/passerelle.js"), "--host", "127.0.0.1"];
-    args.push("--port", "0", "--no-mdns", "--upstream", `http://127.0.0.1:${upstreamPort}/v1`, ...extra);
+    args.push("--port", "0", "--no-mdns", "--upstream", `http://127.0.0.1:${upstreamPort}/v1`, ...setting.args);
     if (!options.tls) args.push("--insecure-http");
     const relay = spawn(process.execPath, args, {
       cwd: options.cwd ?? relayDir,
-      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: home, LOCALAPPDATA: home, PASSERELLE_HOME: home },
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        XDG_CONFIG_HOME: home,
+        LOCALAPPDATA: home,
+        PASSERELLE_HOME: home,
+        ...setting.env,
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     children.push(relay);
