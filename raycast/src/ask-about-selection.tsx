@@ -6,7 +6,7 @@ import { NothingSelectedError } from "./failures/errors";
 /** The files selected in Finder, or else the clipboard's image or file. */
 async function findSelection() {
   const paths = await selectedFiles();
-  if (paths.length === 0) throw new NothingSelectedError();
+  if (paths.length === 0) throw new NothingSelectedError("No file selected in Finder, none on the clipboard");
   return paths.map((path) => ({ path }));
 }
 

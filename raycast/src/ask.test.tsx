@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 
+import { RELAY_ERROR_TYPE } from "./failures/classify";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
@@ -118,7 +119,7 @@ describe("Ask", () => {
     server.onChat = (_request, res) =>
       FakeOpenAIServer.error(res, 401, {
         message: "This device is not paired with the relay.",
-        type: "invalid_request_error",
+        type: RELAY_ERROR_TYPE,
         code: "device_token_invalid",
       });
     ask("Capital?");
@@ -136,7 +137,7 @@ describe("Ask", () => {
     raycast.storage.set("history:earlier", JSON.stringify({ ...earlier, status: "done", createdAt: 1, updatedAt: 1 }));
     const before = historyEntries();
     server.onChat = (_request, res) =>
-      FakeOpenAIServer.error(res, 502, { message: "down", type: "relay_error", code: "upstream_unreachable" });
+      FakeOpenAIServer.error(res, 502, { message: "down", type: RELAY_ERROR_TYPE, code: "upstream_unreachable" });
     ask("Capital?");
     await waitUntilLoaded();
     expect(raycast.toasts[0]).toMatchObject({ title: "PC cannot reach OpenAI" });

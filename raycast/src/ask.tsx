@@ -27,7 +27,12 @@ export default function Command(props: LaunchProps<{ arguments: Arguments.Ask; l
     history: { kind: "ask", title: question },
   }));
   if (context?.screenRecordingDenied) {
-    return <AskWithFiles question={question} find={() => Promise.reject(new ScreenRecordingDeniedError())} />;
+    return (
+      <AskWithFiles
+        question={question}
+        find={() => Promise.reject(new ScreenRecordingDeniedError("Ask About Screen could not capture the screen"))}
+      />
+    );
   }
   if (context?.attachments?.length) {
     const files = context.attachments;

@@ -5,6 +5,9 @@ import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, visible } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./relay/connection";
 import type { DiscoveredRelay } from "./relay/discovery";
+import { APIError } from "openai";
+import { RELAY_ERROR_TYPE } from "./failures/classify";
+import { CertificateMismatchError } from "./failures/errors";
 import ConnectToRelay from "./connect-to-relay";
 import { PIN_CHARS } from "./relay/pairing-code";
 
@@ -79,8 +82,7 @@ describe("Connect to Relay", () => {
   });
 
   it("says so, and stores nothing, when the relay's certificate is not the one of the code", async () => {
-    const { CertificateMismatchError } = await import("./relay/pairing");
-    pairing.pairWithRelay.mockRejectedValue(new CertificateMismatchError());
+    pairing.pairWithRelay.mockRejectedValue(new CertificateMismatchError("another certificate"));
     renderCommand(<ConnectToRelay />);
     await runAction("Type the Code");
     typeIn("Pairing Code", CODE);
@@ -103,9 +105,16 @@ describe("Connect to Relay", () => {
   });
 
   it("words the relay's refusal by its code, with the wait it asks for", async () => {
-    const { PairingRefusedError } = await import("./failures/errors");
-    pairing.pairWithRelay.mockRejectedValueOnce(new PairingRefusedError("pairing_code_wrong", "relay's words"));
-    pairing.pairWithRelay.mockRejectedValueOnce(new PairingRefusedError("too_many_failures", "relay's words", 30));
+    // As pairWithRelay raises them: the relay's own errors, marked, as the client's APIError.
+    const refusal = (status: number, code: string, headers: Record<string, string> = {}) =>
+      APIError.generate(
+        status,
+        { error: { message: "relay's words", type: RELAY_ERROR_TYPE, param: null, code } },
+        "refused",
+        new Headers(headers),
+      );
+    pairing.pairWithRelay.mockRejectedValueOnce(refusal(401, "pairing_code_wrong"));
+    pairing.pairWithRelay.mockRejectedValueOnce(refusal(429, "too_many_failures", { "retry-after": "30" }));
     renderCommand(<ConnectToRelay />);
     await runAction("Pair with This Relay");
     typeIn("Pairing Code", CODE);

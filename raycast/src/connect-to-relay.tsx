@@ -71,7 +71,7 @@ async function pair(values: PairValues, relay: DiscoveredRelay | undefined): Pro
   const toast = await showToast({ style: Toast.Style.Animated, title: "Pairing…" });
   try {
     const code = parsePairingCode(values.code);
-    if (!code) throw new PairingCodeError();
+    if (!code) throw new PairingCodeError("Not a pairing code");
     const address = relay?.address ?? (values.address.trim() || (await findByCode(code.fingerprintPart)));
     const paired = await pairWithRelay({ address, code: values.code, deviceName: values.deviceName.trim() || "Mac" });
     await savePairedRelay(paired);
@@ -135,7 +135,8 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
 
 /** The relay's id is the start of its code: look it up on the network. */
 async function findByCode(fingerprintPart: string): Promise<string> {
-  const found = await findRelayById(fingerprintPart.slice(0, RELAY_ID_CHARS).toLowerCase(), { timeoutMs: 5_000 });
-  if (!found) throw new RelayNotFoundError();
+  const relayId = fingerprintPart.slice(0, RELAY_ID_CHARS).toLowerCase();
+  const found = await findRelayById(relayId, { timeoutMs: 5_000 });
+  if (!found) throw new RelayNotFoundError(`No relay announced the id ${relayId}`);
   return found.address;
 }

@@ -18,7 +18,7 @@ export function prepareFiles(files: FileToAttach[], options: PrepareOptions = {}
 /** Reads the files an Attach action finds (the clipboard's, or Finder's selection); finding none is a failure. */
 export async function attachedFrom(where: "clipboard" | "finder", options: PrepareOptions = {}): Promise<Attachment[]> {
   const paths = where === "clipboard" ? await clipboardFiles() : await finderFiles();
-  if (paths.length === 0) throw new NothingToAttachError(where);
+  if (paths.length === 0) throw new NothingToAttachError(`No file found in ${where}`, { where });
   return prepareFiles(
     paths.map((path) => ({ path })),
     options,

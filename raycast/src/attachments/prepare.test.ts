@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fakeSips } from "../../test/fake-sips";
 import { pdfBytes, pngBytes } from "../../test/images";
 import { AttachmentTooLargeError, AttachmentUnusableError } from "../failures/errors";
+import { describeFailure } from "../failures/describe";
 import { imageTools } from "./image-tools";
 import { prepareAttachment, sha256 } from "./prepare";
 
@@ -76,16 +77,18 @@ describe("prepareAttachment", () => {
     const path = put("big.pdf", Buffer.alloc(25_000_000));
     const failure = await prepareAttachment(path).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AttachmentTooLargeError);
-    expect((failure as Error).message).toBe("big.pdf is 25 MB; files of up to 20 MB can be sent.");
+    expect(failure).toMatchObject({ facts: { fileName: "big.pdf", bytes: 25_000_000, limit: 20_000_000 } });
+    expect(describeFailure(failure).message).toMatch(/^It is 25 MB; Passerelle sends files of up to 20 MB\./);
   });
 
   it("says what is wrong with a folder, a binary file and a file gone", async () => {
     mkdirSync(join(dir, "folder"));
-    await expect(prepareAttachment(join(dir, "folder"))).rejects.toThrow("folder is a folder.");
+    const reason = (path: string) => prepareAttachment(path).catch((error: AttachmentUnusableError) => error.facts);
+    expect(await reason(join(dir, "folder"))).toEqual({ fileName: "folder", reason: "folder" });
     await expect(prepareAttachment(put("app.bin", Buffer.from([0, 1, 2, 0])))).rejects.toBeInstanceOf(
       AttachmentUnusableError,
     );
-    await expect(prepareAttachment(join(dir, "gone.png"))).rejects.toThrow("gone.png is no longer available.");
+    expect(await reason(join(dir, "gone.png"))).toEqual({ fileName: "gone.png", reason: "missing" });
   });
 
   it("still sends an image when sips cannot make its thumbnail", async () => {

@@ -23,6 +23,11 @@ export interface PrepareOptions {
   keepPath?: boolean;
 }
 
+function tooLarge(fileName: string, bytes: number) {
+  const facts = { fileName, bytes, limit: MAX_FILE_BYTES };
+  return new AttachmentTooLargeError(`${fileName}: ${bytes} bytes, over ${MAX_FILE_BYTES}`, facts);
+}
+
 /**
  * Reads a file to send: its kind from its name or first bytes; an image converted to PNG or JPEG when OpenAI cannot
  * read it as it is, and scaled down to {@link MAX_IMAGE_SIDE} px on its long side; then checked against
@@ -31,12 +36,12 @@ export interface PrepareOptions {
 export async function prepareAttachment(path: string, options: PrepareOptions = {}): Promise<Attachment> {
   const name = options.name ?? basename(path);
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new AttachmentUnusableError(name, "missing");
-  if (info.isDirectory()) throw new AttachmentUnusableError(name, "folder");
+  if (!info) throw new AttachmentUnusableError(`${name}: not found`, { fileName: name, reason: "missing" });
+  if (info.isDirectory()) throw new AttachmentUnusableError(`${name}: a folder`, { fileName: name, reason: "folder" });
   const type = fileType(name, await readHead(path));
-  if (!type) throw new AttachmentUnusableError(name, "unsupported");
+  if (!type) throw new AttachmentUnusableError(`${name}: unknown kind`, { fileName: name, reason: "unsupported" });
   const sourceLimit = type.kind === "image" ? MAX_IMAGE_SOURCE_BYTES : MAX_FILE_BYTES;
-  if (info.size > sourceLimit) throw new AttachmentTooLargeError(name, info.size, MAX_FILE_BYTES);
+  if (info.size > sourceLimit) throw tooLarge(name, info.size);
 
   const base = { name, kind: type.kind, mimeType: type.mimeType, ...(options.keepPath !== false && { path }) };
   if (type.kind !== "image") {
@@ -47,7 +52,7 @@ export async function prepareAttachment(path: string, options: PrepareOptions = 
   const work = await mkdtemp(join(tmpdir(), "passerelle-attachment-"));
   try {
     const image = await sendableImage(path, type, tools, work);
-    if (image.data.length > MAX_FILE_BYTES) throw new AttachmentTooLargeError(name, image.data.length, MAX_FILE_BYTES);
+    if (image.data.length > MAX_FILE_BYTES) throw tooLarge(name, image.data.length);
     const sha = image.file === path ? sha256(image.data) : await sha256OfFile(path);
     const thumbnail = await makeThumbnail(image.file, tools, work);
     return {

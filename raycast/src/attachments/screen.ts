@@ -14,12 +14,13 @@ export async function captureScreen(run: CommandRunner = runCommand): Promise<st
   const path = join(folder, "Screen.png");
   try {
     await run("/usr/sbin/screencapture", ["-x", "-m", "-t", "png", path]);
-    if (!(await stat(path).catch(() => undefined))?.size) throw new ScreenRecordingDeniedError();
+    if (!(await stat(path).catch(() => undefined))?.size)
+      throw new ScreenRecordingDeniedError("screencapture wrote no picture");
     return path;
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     if (error instanceof ScreenRecordingDeniedError) throw error;
-    throw new ScreenRecordingDeniedError({ cause: error });
+    throw new ScreenRecordingDeniedError("screencapture failed", {}, { cause: error });
   }
 }
 

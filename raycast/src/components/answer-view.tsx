@@ -88,6 +88,69 @@ function refusedImages(answer: AnswerState, request: AnswerRequest): boolean {
   return images && Boolean(answer.error) && /image/i.test(`${answer.error?.message} ${answer.error?.detail}`);
 }
 
+/** Runs the question again with another model, chosen from the relay's list. */
+function TryAnotherModelAction(props: { context: AnswerContext }) {
+  const { request, rerun } = props.context;
+  return (
+    <Action.Push
+      title="Try Another Model"
+      icon={Icon.Switch}
+      shortcut={{ modifiers: ["cmd"], key: "m" }}
+      target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
+    />
+  );
+}
+
+/** Runs the question again as it is: Ask Again, or Regenerate after an answer was cut. */
+function AgainAction(props: { title: string; context: AnswerContext }) {
+  return (
+    <Action
+      title={props.title}
+      icon={Icon.ArrowClockwise}
+      shortcut={Keyboard.Shortcut.Common.Refresh}
+      onAction={() => props.context.rerun()}
+    />
+  );
+}
+
+/** Attach Clipboard / Finder Selection and Ask Again: the files join the question, which is asked again with them. */
+function AttachAndAskAgainActions(props: { context: AnswerContext; onAttaching: (attaching: boolean) => void }) {
+  const { request, rerunWith } = props.context;
+  const attach = (where: "clipboard" | "finder") => {
+    props.onAttaching(true);
+    attachedFrom(where)
+      .then((files) => rerunWith({ messages: attachToLastQuestion(request.messages, files) }))
+      .catch((error: unknown) => showFailure(error))
+      .finally(() => props.onAttaching(false));
+  };
+  return (
+    <>
+      <Action
+        title="Attach Clipboard and Ask Again"
+        icon={Icon.Clipboard}
+        shortcut={{ modifiers: ["cmd", "shift"], key: "a" }}
+        onAction={() => attach("clipboard")}
+      />
+      <Action
+        title="Attach Finder Selection and Ask Again"
+        icon={Icon.Finder}
+        shortcut={{ modifiers: ["cmd", "shift"], key: "f" }}
+        onAction={() => attach("finder")}
+      />
+    </>
+  );
+}
+
+/** Copy Answer and Paste Answer: what a plain answer offers first. */
+function CopyPasteActions(props: { text: string }) {
+  return (
+    <>
+      <Action.CopyToClipboard title="Copy Answer" content={props.text} />
+      <Action.Paste title="Paste Answer" content={props.text} shortcut={{ modifiers: ["cmd", "shift"], key: "v" }} />
+    </>
+  );
+}
+
 /**
  * Stop while streaming, the fix for a failure (Try Another Model first when a model refuses images; Regenerate first
  * when an answer was cut), Copy/Paste (or the caller's), then running it again: with web search, with files, with
@@ -99,75 +162,30 @@ function AnswerActions(props: {
   extra?: (context: AnswerContext) => ReactNode;
   onAttaching: (attaching: boolean) => void;
 }) {
-  const { answer, request, rerun, rerunWith } = props.context;
+  const { context } = props;
+  const { answer, request, rerunWith } = context;
   const servedByPC = useServedByPC();
   const failedMidway = Boolean(answer.error && answer.text);
   const imagesRefused = refusedImages(answer, request);
-  // The files join the question, which is asked again with them.
-  const attach = (where: "clipboard" | "finder") => {
-    props.onAttaching(true);
-    attachedFrom(where)
-      .then((files) => rerunWith({ messages: attachToLastQuestion(request.messages, files) }))
-      .catch((error: unknown) => showFailure(error))
-      .finally(() => props.onAttaching(false));
-  };
-  const tryAnotherModel = (
-    <Action.Push
-      title="Try Another Model"
-      icon={Icon.Switch}
-      shortcut={{ modifiers: ["cmd"], key: "m" }}
-      target={<ModelPicker current={request.model} onPick={(model) => rerun(model)} />}
-    />
-  );
-  const again = (title: string) => (
-    <Action
-      title={title}
-      icon={Icon.ArrowClockwise}
-      shortcut={Keyboard.Shortcut.Common.Refresh}
-      onAction={() => rerun()}
-    />
-  );
   return (
     <ActionPanel>
       {answer.isLoading && <StopAnswerAction onStop={answer.stop} />}
       {answer.error?.fix === "connect-to-relay" && <ConnectToRelayAction />}
-      {imagesRefused && tryAnotherModel}
-      {failedMidway && again("Regenerate")}
-      {props.primary ? (
-        props.primary(props.context)
-      ) : (
-        <>
-          <Action.CopyToClipboard title="Copy Answer" content={answer.text} />
-          <Action.Paste
-            title="Paste Answer"
-            content={answer.text}
-            shortcut={{ modifiers: ["cmd", "shift"], key: "v" }}
-          />
-        </>
-      )}
+      {imagesRefused && <TryAnotherModelAction context={context} />}
+      {failedMidway && <AgainAction title="Regenerate" context={context} />}
+      {props.primary ? props.primary(context) : <CopyPasteActions text={answer.text} />}
       <ActionPanel.Section>
-        {!failedMidway && again("Ask Again")}
+        {!failedMidway && <AgainAction title="Ask Again" context={context} />}
         <WebSearchAction
           model={request.model}
           servedByPC={servedByPC}
           enabled={Boolean(request.webSearch)}
           onChange={(webSearch) => rerunWith({ webSearch })}
         />
-        <Action
-          title="Attach Clipboard and Ask Again"
-          icon={Icon.Clipboard}
-          shortcut={{ modifiers: ["cmd", "shift"], key: "a" }}
-          onAction={() => attach("clipboard")}
-        />
-        <Action
-          title="Attach Finder Selection and Ask Again"
-          icon={Icon.Finder}
-          shortcut={{ modifiers: ["cmd", "shift"], key: "f" }}
-          onAction={() => attach("finder")}
-        />
+        <AttachAndAskAgainActions context={context} onAttaching={props.onAttaching} />
         <ContinueInChatAction messages={request.messages} answer={answer.text} model={answer.model || request.model} />
-        {!imagesRefused && tryAnotherModel}
-        {props.extra?.(props.context)}
+        {!imagesRefused && <TryAnotherModelAction context={context} />}
+        {props.extra?.(context)}
       </ActionPanel.Section>
     </ActionPanel>
   );

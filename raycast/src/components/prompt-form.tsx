@@ -114,6 +114,15 @@ export function PromptForm(props: {
         {...itemProps.template}
       />
       <Form.Description text="Placeholders: {selection}, {clipboard}, {argument} — with a default: {argument|English}. Without {selection}, the text is added after the instructions." />
+      <RunFields itemProps={itemProps} />
+    </Form>
+  );
+}
+
+/** How a prompt runs: its model, creativity, reasoning effort, web search, and what becomes of the result. */
+function RunFields({ itemProps }: { itemProps: ReturnType<typeof useForm<Values>>["itemProps"] }) {
+  return (
+    <>
       <Form.TextField title="Model" placeholder="Default model for transforms" {...itemProps.model} />
       <Form.Dropdown title="Creativity" {...itemProps.creativity}>
         {CREATIVITY.map((option) => (
@@ -145,6 +154,6 @@ export function PromptForm(props: {
         <Form.Dropdown.Item value="copy" title="Copy It" icon={Icon.Clipboard} />
         <Form.Dropdown.Item value="paste" title="Paste It" icon={Icon.Text} />
       </Form.Dropdown>
-    </Form>
+    </>
   );
 }

@@ -3,30 +3,31 @@ import type { AddressInfo } from "node:net";
 import { APIConnectionError, APIUserAbortError } from "openai";
 import { describe, expect, it } from "vitest";
 // The relay's own list of the codes it sends: the contract this file holds the extension to.
-import { RELAY_ERROR_CODES } from "../../../relay/src/errors";
+import { RELAY_ERROR_CODES, RELAY_ERROR_TYPE as RELAY_MARKER } from "../../../relay/src/errors";
 import { makeSelfSignedCertificate } from "../../test/certificates";
 import { responseEvent } from "../../test/fake-responses";
 import { chunkEvent, errorResponse, fakeFetch, sseResponse } from "../../test/fake-openai";
 import { closedPort } from "../../test/ports";
 import { streamCompletion } from "../openai/completion";
 import {
+  AttachmentTooLargeError,
+  AttachmentUnusableError,
   CertificateMismatchError,
   NotPairedError,
   PairingCodeError,
-  PairingRefusedError,
   PinMismatchError,
   RelayNotFoundError,
   RelayUnreachableError,
-} from "./errors";
-import { createRelayClient } from "../relay/transport";
-import {
-  AttachmentTooLargeError,
-  AttachmentUnusableError,
+  NothingSelectedError,
   NothingToAttachError,
   RequestTooLargeError,
   ScreenRecordingDeniedError,
 } from "./errors";
-import { describeFailure, isCancellation, isRelayUnreachable, redactSecrets, RELAY_FAILURES } from "./describe";
+import { createRelayClient } from "../relay/transport";
+import { isCancellation, isRelayUnreachable, RELAY_ERROR_TYPE } from "./classify";
+import { describeFailure } from "./describe";
+import { RELAY_FAILURES } from "./relay-wording";
+import { redactSecrets } from "./wording";
 import { parseRelayAddress } from "../relay/address";
 
 /** Titles that say nothing about what happened: no failure the relay can send may end on one of them. */
@@ -115,7 +116,7 @@ describe("describeFailure", () => {
   it.each(RELAY_ERROR_CODES.flatMap((code) => [400, 401, 413, 429, 502, 504].map((status) => [code, status] as const)))(
     "words the relay's %s (status %i) as the relay's failure, not a generic one",
     async (code, status) => {
-      const error = await errorFor(errorResponse(status, { message: "relay says", type: "relay_error", code }));
+      const error = await errorFor(errorResponse(status, { message: "relay says", type: RELAY_ERROR_TYPE, code }));
       const failure = describeFailure(error);
       expect(failure.title).toBe(RELAY_FAILURES[code].title);
       expect(GENERIC_TITLES).not.toContain(failure.title);
@@ -123,11 +124,31 @@ describe("describeFailure", () => {
     },
   );
 
+  it("knows the relay's marker by the relay's own name for it", () => {
+    expect(RELAY_ERROR_TYPE).toBe(RELAY_MARKER);
+  });
+
+  // An upstream (OpenAI, a local server) may use a code the relay also uses: without the marker, it is the upstream's.
+  it.each(RELAY_ERROR_CODES.flatMap((code) => [400, 401, 429, 502].map((status) => [code, status] as const)))(
+    "words an unmarked %s (status %i) as the upstream's error, not the relay's",
+    async (code, status) => {
+      const message = "We could not parse the JSON body of your request.";
+      const error = await errorFor(errorResponse(status, { message, type: "invalid_request_error", code }));
+      expect(describeFailure(error).title).not.toBe(RELAY_FAILURES[code].title);
+    },
+  );
+
+  it("words an upstream's invalid_json as OpenAI's refusal, in OpenAI's words", async () => {
+    const message = "We could not parse the JSON body of your request.";
+    const error = await errorFor(errorResponse(400, { message, type: "invalid_request_error", code: "invalid_json" }));
+    expect(describeFailure(error)).toMatchObject({ title: "OpenAI refused the request", message: `400 ${message}` });
+  });
+
   it("words a relay failure that arrives mid-stream as an SSE error event", async () => {
     const { fetch } = fakeFetch(() =>
       sseResponse([
         chunkEvent("Half an"),
-        `event: error\ndata: ${JSON.stringify({ error: { message: "stopped", type: "relay_error", param: null, code: "upstream_idle_timeout" } })}\n\n`,
+        `event: error\ndata: ${JSON.stringify({ error: { message: "stopped", type: RELAY_ERROR_TYPE, param: null, code: "upstream_idle_timeout" } })}\n\n`,
       ]),
     );
     const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
@@ -149,7 +170,7 @@ describe("describeFailure", () => {
           { item_id: "m", output_index: 0, content_index: 0, delta: "Half an", logprobs: [] },
           1,
         ),
-        `event: error\ndata: ${JSON.stringify({ error: { message: "cut", type: "relay_error", param: null, code: "upstream_closed" } })}\n\n`,
+        `event: error\ndata: ${JSON.stringify({ error: { message: "cut", type: RELAY_ERROR_TYPE, param: null, code: "upstream_closed" } })}\n\n`,
       ]),
     );
     const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
@@ -165,7 +186,7 @@ describe("describeFailure", () => {
 
   it("keeps Connect to Relay as the fix when the relay no longer knows this Mac", async () => {
     const error = await errorFor(
-      errorResponse(401, { message: "unknown device", type: "invalid_request_error", code: "device_token_invalid" }),
+      errorResponse(401, { message: "unknown device", type: RELAY_ERROR_TYPE, code: "device_token_invalid" }),
     );
     expect(describeFailure(error)).toMatchObject({ title: "Mac not paired with this relay", fix: "connect-to-relay" });
   });
@@ -174,7 +195,7 @@ describe("describeFailure", () => {
     const error = await errorFor(
       errorResponse(
         429,
-        { message: "slow down", type: "relay_error", code: "too_many_failures" },
+        { message: "slow down", type: RELAY_ERROR_TYPE, code: "too_many_failures" },
         { "retry-after": "30" },
       ),
     );
@@ -206,14 +227,30 @@ describe("describeFailure", () => {
     expect(describeFailure(connectionError(code)).message).toMatch(advice);
   });
 
+  // Every X509 verify code Node's TLS can refuse a certificate with, the host check's, and the pin's own.
   it.each([
-    "CERT_SIGNATURE_FAILURE",
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "PASSERELLE_PIN_MISMATCH",
     "DEPTH_ZERO_SELF_SIGNED_CERT",
     "SELF_SIGNED_CERT_IN_CHAIN",
-    "CERT_HAS_EXPIRED",
-    "ERR_TLS_CERT_ALTNAME_INVALID",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    "UNABLE_TO_GET_ISSUER_CERT",
     "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+    "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+    "CERT_SIGNATURE_FAILURE",
+    "CERT_NOT_YET_VALID",
+    "CERT_HAS_EXPIRED",
+    "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+    "ERROR_IN_CERT_NOT_AFTER_FIELD",
+    "CERT_CHAIN_TOO_LONG",
+    "CERT_REVOKED",
+    "INVALID_CA",
+    "PATH_LENGTH_EXCEEDED",
+    "INVALID_PURPOSE",
+    "CERT_UNTRUSTED",
+    "CERT_REJECTED",
+    "HOSTNAME_MISMATCH",
+    "ERR_TLS_CERT_ALTNAME_INVALID",
   ])("calls %s a certificate refusal, never a network problem", (code) => {
     expect(describeFailure(connectionError(code))).toMatchObject({
       title: "Relay certificate does not match",
@@ -244,17 +281,17 @@ describe("describeFailure", () => {
   });
 
   it("words each failure of pairing itself", () => {
-    expect(describeFailure(new PairingCodeError()).title).toBe("Not a pairing code");
-    expect(describeFailure(new CertificateMismatchError()).title).toBe("Not the relay of this code");
-    expect(describeFailure(new RelayNotFoundError()).title).toBe("Relay not found");
-    expect(describeFailure(new PairingRefusedError("pairing_code_wrong", "relay says")).title).toBe(
-      "Code not accepted",
+    expect(describeFailure(new PairingCodeError("not a code")).title).toBe("Not a pairing code");
+    expect(describeFailure(new CertificateMismatchError("another certificate")).title).toBe(
+      "Not the relay of this code",
     );
-    expect(describeFailure(new PairingRefusedError("too_many_failures", "relay says", 42)).message).toContain("42 s");
+    expect(describeFailure(new RelayNotFoundError("not announced")).title).toBe("Relay not found");
   });
 
   it("explains a refused certificate or pin", () => {
-    const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+    const pin = new APIConnectionError({
+      cause: new TypeError("fetch failed", { cause: new PinMismatchError("another certificate") }),
+    });
     expect(describeFailure(pin)).toMatchObject({
       title: "Relay certificate does not match",
       message: expect.stringMatching(/pair again with Connect to Relay/),
@@ -266,7 +303,7 @@ describe("describeFailure", () => {
   });
 
   it("says how to pair when this Mac is not paired, with Connect to Relay as the fix", () => {
-    expect(describeFailure(new NotPairedError())).toMatchObject({
+    expect(describeFailure(new NotPairedError("no relay stored"))).toMatchObject({
       title: "This Mac is not paired with a relay yet",
       message:
         "Run Connect to Relay in Raycast, and on the PC press p in the relay's window or run `npx passerelle pair`.",
@@ -275,7 +312,8 @@ describe("describeFailure", () => {
   });
 
   it("lists what to check when the paired relay is neither at its address nor found again", () => {
-    const error = new RelayUnreachableError("https://10.0.0.2:8787", { cause: connectionError("EHOSTUNREACH") });
+    const address = "https://10.0.0.2:8787";
+    const error = new RelayUnreachableError("not found again", { address }, { cause: connectionError("EHOSTUNREACH") });
     const failure = describeFailure(error);
     expect(failure.title).toBe("PC not reachable (https://10.0.0.2:8787)");
     expect(failure.message).toMatch(/same Wi-Fi/);
@@ -306,13 +344,15 @@ describe("isRelayUnreachable", () => {
   );
 
   it("is false for a certificate or pin error, even next to a connection code", () => {
-    const pin = new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+    const pin = new APIConnectionError({
+      cause: new TypeError("fetch failed", { cause: new PinMismatchError("another certificate") }),
+    });
     expect(isRelayUnreachable(pin)).toBe(false);
     expect(isRelayUnreachable(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT"))).toBe(false);
     const both = new APIConnectionError({
       cause: new AggregateError([
         Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
-        new PinMismatchError(),
+        new PinMismatchError("another certificate"),
       ]),
     });
     expect(isRelayUnreachable(both)).toBe(false);
@@ -347,14 +387,16 @@ describe("isCancellation and redactSecrets", () => {
 
 describe("describeFailure for files and the screen", () => {
   it("names a file too large and the limit, and says nothing was sent", () => {
-    expect(describeFailure(new AttachmentTooLargeError("scan.pdf", 25_000_000, 20_000_000))).toMatchObject({
+    const facts = { fileName: "scan.pdf", bytes: 25_000_000, limit: 20_000_000 };
+    expect(describeFailure(new AttachmentTooLargeError("too large", facts))).toMatchObject({
       title: "scan.pdf is too large",
       message: "It is 25 MB; Passerelle sends files of up to 20 MB. Nothing was sent: choose a smaller file.",
     });
   });
 
   it("names the files and the relay's --max-body when together they are too large", () => {
-    const failure = describeFailure(new RequestTooLargeError(5_800_000, 5_000_000, ["a.png", "b.pdf"]));
+    const facts = { bytes: 5_800_000, limit: 5_000_000, fileNames: ["a.png", "b.pdf"] };
+    const failure = describeFailure(new RequestTooLargeError("too large", facts));
     expect(failure.title).toBe("Too large for the relay");
     expect(failure.message).toBe(
       "With a.png, b.pdf the request is 5.8 MB; the relay accepts 5 MB (its --max-body). Nothing was sent: attach fewer files, or raise --max-body on the relay.",
@@ -362,7 +404,7 @@ describe("describeFailure for files and the screen", () => {
   });
 
   it("says where to grant Screen Recording, with the action that opens it", () => {
-    expect(describeFailure(new ScreenRecordingDeniedError())).toMatchObject({
+    expect(describeFailure(new ScreenRecordingDeniedError("refused"))).toMatchObject({
       title: "Raycast may not record the screen",
       message: expect.stringContaining("Privacy & Security → Screen & System Audio Recording"),
       fix: "screen-recording",
@@ -370,15 +412,31 @@ describe("describeFailure for files and the screen", () => {
   });
 
   it("says a file from History is gone", () => {
-    expect(describeFailure(new AttachmentUnusableError("photo.png", "missing")).title).toBe("File no longer available");
+    const gone = new AttachmentUnusableError("gone", { fileName: "photo.png", reason: "missing" });
+    expect(describeFailure(gone)).toMatchObject({
+      title: "File no longer available",
+      message: "photo.png is no longer available. It was moved or deleted since it was chosen.",
+    });
   });
 });
 
 describe("describeFailure for an Attach action that finds nothing", () => {
   it("says where it looked and what to do", () => {
-    expect(describeFailure(new NothingToAttachError("clipboard"))).toMatchObject({
+    expect(describeFailure(new NothingToAttachError("none", { where: "clipboard" }))).toMatchObject({
       title: "Nothing to attach",
       message: "The clipboard holds no image or file. Copy an image or a file first.",
+    });
+    expect(describeFailure(new NothingToAttachError("none", { where: "finder" }))).toMatchObject({
+      title: "Nothing to attach",
+      message: "No file is selected in Finder. Bring Finder to the front with files selected.",
+    });
+  });
+
+  it("says what Ask About Selection needs when nothing is selected or copied", () => {
+    expect(describeFailure(new NothingSelectedError("none"))).toMatchObject({
+      title: "Nothing to ask about",
+      message:
+        "No file is selected in Finder, and the clipboard holds no image or file. Select files in Finder, or copy an image or a file, then run Ask About Selection.",
     });
   });
 });

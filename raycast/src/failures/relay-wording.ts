@@ -1,14 +1,7 @@
-import type { FailureFix } from "./describe";
-
-/** Words for people, and the fix, for one failure. */
-export interface FailureWording {
-  title: string;
-  message: string;
-  fix?: FailureFix;
-}
+import { theirWords, wait, type FailureWording, type WordingFacts } from "./wording";
 
 /**
- * Words for every `code` the relay sends (its list: `RELAY_ERROR_CODES` in relay/src/errors.ts). errors.test.ts
+ * Words for every `code` the relay sends (its list: `RELAY_ERROR_CODES` in relay/src/errors.ts). failures/describe.test.ts
  * goes through the relay's list and fails when a code has no entry here.
  */
 export const RELAY_FAILURES: Readonly<Record<string, FailureWording>> = {
@@ -106,3 +99,10 @@ export const RELAY_FAILURES: Readonly<Record<string, FailureWording>> = {
       "Something failed between the PC and OpenAI. Try again; if it keeps happening, check the PC's internet connection and the relay's window.",
   },
 };
+
+/** The relay's own failure (a body with the relay's marker): its words, and the wait it asked for when busy. */
+export function relayWording(failure: WordingFacts): FailureWording {
+  const wording = RELAY_FAILURES[failure.code ?? ""] ?? { title: "The relay failed", message: theirWords(failure) };
+  const waits = failure.code === "too_many_failures" || failure.code === "relay_busy";
+  return waits ? { ...wording, message: wording.message + wait(failure) } : wording;
+}

@@ -1,5 +1,6 @@
 import { Clipboard, open, openExtensionPreferences, showToast, Toast } from "@raycast/api";
-import { describeFailure, type FailureDescription, type FailureFix } from "./describe";
+import { describeFailure, type FailureDescription } from "./describe";
+import type { FailureFix } from "./wording";
 import { openConnectToRelay } from "../helpers/launch";
 
 const FIXES: Record<FailureFix, { title: string; onAction: () => void }> = {

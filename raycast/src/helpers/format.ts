@@ -23,3 +23,9 @@ export function formatSize(chars: number): string {
 }
 
 export { answerMarkdown } from "./answer-markdown";
+
+/** `12.4 MB` (decimal megabytes, as the relay's `--max-body` counts them). */
+export function formatMegabytes(bytes: number): string {
+  const value = bytes / 1_000_000;
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, "") : Math.round(value)} MB`;
+}

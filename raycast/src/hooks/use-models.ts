@@ -1,7 +1,7 @@
 import { useCachedPromise } from "@raycast/utils";
 import { useRef } from "react";
 import { loadModels } from "../openai/models";
-import { isCancellation } from "../failures/describe";
+import { isCancellation } from "../failures/classify";
 import { useRelayClients } from "./use-relay-clients";
 
 /**

@@ -1,6 +1,7 @@
 import { usePromise } from "@raycast/utils";
 import { getRelayConnection, withPairedRelay } from "../relay/connection";
-import { checkRelayHealth, NotPairedError } from "../relay/transport";
+import { NotPairedError } from "../failures/errors";
+import { checkRelayHealth } from "../relay/transport";
 import { describeFailure, type FailureDescription } from "../failures/describe";
 
 /** Whether the paired relay answers `/health` (pinned TLS, device token), how fast, and its version. */

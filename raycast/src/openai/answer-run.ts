@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { attachmentInfo } from "../attachments/attachment";
 import { restoreFiles } from "../attachments/availability";
-import { describeFailure, isCancellation } from "../failures/describe";
+import { isCancellation } from "../failures/classify";
+import { describeFailure } from "../failures/describe";
 import { createThrottledText } from "../helpers/throttled-text";
 import { relayClient } from "../relay/clients";
 import { getApiKey, getRelayConnection, withPairedRelay } from "../relay/connection";

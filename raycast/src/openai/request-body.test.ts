@@ -64,7 +64,7 @@ describe("request bodies with files", () => {
     const remembered = attachmentInfo(pdf);
     expect(() =>
       encodeResponsesBody({ model: "gpt-4.1", messages: [{ role: "user", content: "?", attachments: [remembered] }] }),
-    ).toThrow(/report\.pdf is no longer available/);
+    ).toThrow(expect.objectContaining({ facts: { fileName: "report.pdf", reason: "missing" } }));
   });
 
   it("keeps the text of a message without files a plain string, and sends a reasoning model no temperature", () => {

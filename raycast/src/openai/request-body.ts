@@ -59,7 +59,8 @@ export interface EncodedBody {
 /** Refuses, before anything is sent, a body larger than the relay accepts. */
 export function checkBodySize(body: EncodedBody, maxBodyBytes: number | undefined): EncodedBody {
   if (maxBodyBytes !== undefined && body.bytes.length > maxBodyBytes) {
-    throw new RequestTooLargeError(body.bytes.length, maxBodyBytes, body.fileNames);
+    const facts = { bytes: body.bytes.length, limit: maxBodyBytes, fileNames: body.fileNames };
+    throw new RequestTooLargeError(`Request of ${facts.bytes} bytes, over the relay's ${maxBodyBytes}`, facts);
   }
   return body;
 }
@@ -109,8 +110,9 @@ function inlineText(attachment: Attachment): string {
 /** The files of a message, each with its bytes; one whose bytes are gone cannot be sent again. */
 function sendable(message: ChatMessage): Attachment[] {
   return (message.attachments ?? []).map((attachment) => {
-    if (!hasData(attachment)) throw new AttachmentUnusableError(attachment.name, "missing");
-    return attachment;
+    if (hasData(attachment)) return attachment;
+    const facts = { fileName: attachment.name, reason: "missing" as const };
+    throw new AttachmentUnusableError(`${attachment.name}: its bytes are gone`, facts);
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRelayAddress, RelayAddressError } from "./address";
+import { RelayAddressError } from "../failures/errors";
+import { parseRelayAddress } from "./address";
 
 describe("parseRelayAddress", () => {
   it.each([

@@ -3,15 +3,16 @@ import { RelayAddressError } from "../failures/errors";
 /** The port the relay listens on unless told otherwise. */
 export const DEFAULT_RELAY_PORT = 8787;
 
-export { RelayAddressError } from "../failures/errors";
-
 /** Where the relay is: its origin (for `/health`) and its OpenAI-compatible base URL (origin + `/v1`). */
 export interface RelayEndpoint {
   origin: string;
   baseURL: string;
 }
 
-const EXAMPLE = "Type it like 192.168.1.20:8787 or my-pc.local:8787.";
+/** What a person typed that is not a relay address, and why (worded in failures/wording.ts). */
+function notAnAddress(typed: string, problem: RelayAddressError["facts"]["problem"]): RelayAddressError {
+  return new RelayAddressError(`Not a relay address (${problem}): "${typed}"`, { typed, problem });
+}
 
 /**
  * Turns what a person typed (`192.168.1.20:8787`, `my-pc.local`, `http://x:8787/`, `https://x/v1`, `fe80::1`…)
@@ -19,16 +20,14 @@ const EXAMPLE = "Type it like 192.168.1.20:8787 or my-pc.local:8787.";
  */
 export function parseRelayAddress(input: string, defaultScheme: "http" | "https" = "http"): RelayEndpoint {
   let text = input.trim();
-  if (!text) throw new RelayAddressError(`No relay address. ${EXAMPLE}`);
+  if (!text) throw notAnAddress(text, "empty");
 
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   let scheme: string = defaultScheme;
   if (schemeMatch) {
     scheme = schemeMatch[1].toLowerCase();
     if (scheme !== "http" && scheme !== "https") {
-      throw new RelayAddressError(
-        `The relay address "${input.trim()}" must start with http:// or https://. ${EXAMPLE}`,
-      );
+      throw notAnAddress(input.trim(), "scheme");
     }
     text = text.slice(schemeMatch[0].length);
   }
@@ -44,10 +43,10 @@ export function parseRelayAddress(input: string, defaultScheme: "http" | "https"
   try {
     url = new URL(`${scheme}://${authority}${rest}`);
   } catch {
-    throw new RelayAddressError(`"${input.trim()}" is not an address. ${EXAMPLE}`);
+    throw notAnAddress(input.trim(), "not-an-address");
   }
   if (!isPlausibleHost(url.hostname) || url.username || url.password) {
-    throw new RelayAddressError(`"${input.trim()}" is not an address. ${EXAMPLE}`);
+    throw notAnAddress(input.trim(), "not-an-address");
   }
   if (!hasPort) url.port = String(DEFAULT_RELAY_PORT);
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { raycast } from "../../test/raycast-api-double";
 import { getRelayConnection, PAIRED_RELAY_KEY, relocatePairedRelay } from "./connection";
 import type { RelayLookup } from "./discovery";
-import { NotPairedError } from "./transport";
+import { NotPairedError } from "../failures/errors";
 
 // Only the network lookup is replaced (mDNS by id); relocatePairedRelay and relocateRelay are the real ones.
 const lookup = vi.fn<RelayLookup>();

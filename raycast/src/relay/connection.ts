@@ -1,6 +1,7 @@
 import { getPreferenceValues, LocalStorage } from "@raycast/api";
 import { relocateRelay, type RelayLookup } from "./discovery";
-import { NotPairedError, type RelayConnection } from "./transport";
+import { NotPairedError } from "../failures/errors";
+import type { RelayConnection } from "./transport";
 import { withRelocation } from "./relocation";
 
 /** LocalStorage key where pairing stores the paired relay (a JSON {@link PairedConnection}). */
@@ -18,7 +19,7 @@ export interface PairedConnection extends RelayConnection {
 export async function getRelayConnection(): Promise<PairedConnection> {
   const stored = await LocalStorage.getItem<string>(PAIRED_RELAY_KEY);
   const paired = typeof stored === "string" ? parsePairedRelay(stored) : undefined;
-  if (!paired) throw new NotPairedError();
+  if (!paired) throw new NotPairedError("No paired relay is stored");
   return paired;
 }
 
@@ -54,11 +55,6 @@ export function withPairedRelay<T>(
     relocate: (paired) => relocatePairedRelay(paired),
     save: savePairedRelay,
   });
-}
-
-/** Forgets the paired relay: every command then says to run Connect to Relay. */
-export async function forgetPairedRelay(): Promise<void> {
-  await LocalStorage.removeItem(PAIRED_RELAY_KEY);
 }
 
 /** The user's OpenAI key from the preferences. */

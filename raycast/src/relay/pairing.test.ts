@@ -4,7 +4,8 @@ import { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSelfSignedCertificate, type TestCertificate } from "../../test/certificates";
 import { formatPairingCode, PIN_CHARS } from "./pairing-code";
-import { CertificateMismatchError, pairWithRelay, PairingCodeError, probeCertificate } from "./pairing";
+import { CertificateMismatchError, PairingCodeError } from "../failures/errors";
+import { pairWithRelay, probeCertificate } from "./pairing";
 import { createRelayClient } from "./transport";
 
 // Two certificates with the same subject name: the relay's, and an impostor's.

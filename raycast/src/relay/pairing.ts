@@ -3,6 +3,8 @@ import { isIP } from "node:net";
 import { connect } from "node:tls";
 import { codeMatchesFingerprint, parsePairingCode } from "./pairing-code";
 import { parseRelayAddress } from "./address";
+import { APIError } from "openai";
+import { RELAY_ERROR_TYPE } from "../failures/classify";
 import { CertificateMismatchError, PairingCodeError, PairingRefusedError } from "../failures/errors";
 import { createRelayTransport, type RelayConnection } from "./transport";
 
@@ -14,8 +16,6 @@ export interface PairedRelay extends RelayConnection {
   fingerprint256: string;
   deviceToken: string;
 }
-
-export { CertificateMismatchError, PairingCodeError, PairingRefusedError } from "../failures/errors";
 
 /** The relay's certificate, as seen in a TLS handshake. */
 export interface ProbedCertificate {
@@ -66,19 +66,30 @@ export interface PairOptions {
 }
 
 /**
+ * Why pairing was refused: the relay's own error (marked as such) as the client's `APIError`, which
+ * failures/classify.ts takes the relay's code from, as for any other request; else whatever answered, by its status.
+ */
+function refusal(response: Response, body: { error?: object }): Error {
+  const error = APIError.generate(response.status, body, `Pairing refused (${response.status})`, response.headers);
+  if (error.type === RELAY_ERROR_TYPE) return error;
+  return new PairingRefusedError(`Pairing refused with ${response.status}`, { status: response.status });
+}
+
+/**
  * Pairs with a relay: checks that the certificate it shows is the one the code names (before
  * anything is sent), then sends the PIN over a connection pinned to that certificate and receives
  * the device token. A PIN is never sent to a relay that has not proved its certificate.
  */
 export async function pairWithRelay(options: PairOptions): Promise<PairedRelay> {
   const code = parsePairingCode(options.code);
-  if (!code) throw new PairingCodeError();
+  if (!code) throw new PairingCodeError("Not a pairing code");
   const endpoint = parseRelayAddress(options.address, "https");
   const url = new URL(endpoint.origin);
   if (url.protocol !== "https:") throw new Error("Pairing needs the relay's https address.");
 
   const probed = await probeCertificate(url.hostname, Number(url.port || 443), options.timeoutMs);
-  if (!codeMatchesFingerprint(code, probed.fingerprint256)) throw new CertificateMismatchError();
+  if (!codeMatchesFingerprint(code, probed.fingerprint256))
+    throw new CertificateMismatchError(`The relay at ${endpoint.origin} shows another certificate`);
 
   const pinned: RelayConnection = { address: endpoint.origin, scheme: "https", ...probed };
   const transport = createRelayTransport(pinned);
@@ -89,19 +100,8 @@ export async function pairWithRelay(options: PairOptions): Promise<PairedRelay> 
       body: JSON.stringify({ pin: code.pin, name: options.deviceName }),
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
-    const body = (await response.json().catch(() => ({}))) as {
-      token?: string;
-      relayId?: string;
-      error?: { code?: string; message?: string };
-    };
-    if (!response.ok || !body.token || !body.relayId) {
-      const wait = Number(response.headers.get("retry-after"));
-      throw new PairingRefusedError(
-        body.error?.code ?? `http_${response.status}`,
-        body.error?.message ?? `The relay refused pairing (${response.status}).`,
-        Number.isFinite(wait) && wait > 0 ? wait : undefined,
-      );
-    }
+    const body = (await response.json().catch(() => ({}))) as { token?: string; relayId?: string; error?: object };
+    if (!response.ok || !body.token || !body.relayId) throw refusal(response, body);
     return {
       relayId: body.relayId,
       address: endpoint.origin,

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeSelfSignedCertificate, type TestCertificate } from "../../test/certificates";
 import { closedPort } from "../../test/ports";
 import { describeFailure } from "../failures/describe";
-import { createRelayClient, PinMismatchError, RelayUnreachableError, type RelayConnection } from "./transport";
+import { PinMismatchError, RelayUnreachableError } from "../failures/errors";
+import { createRelayClient, type RelayConnection } from "./transport";
 import { withRelocation } from "./relocation";
 
 function connectionError(code: string): APIConnectionError {
@@ -13,7 +14,9 @@ function connectionError(code: string): APIConnectionError {
   return new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: inner }) });
 }
 const pinError = () =>
-  new APIConnectionError({ cause: new TypeError("fetch failed", { cause: new PinMismatchError() }) });
+  new APIConnectionError({
+    cause: new TypeError("fetch failed", { cause: new PinMismatchError("another certificate") }),
+  });
 
 const paired = { address: "https://10.77.0.1:8787", scheme: "https" as const, deviceToken: "psr_token" };
 const moved = { ...paired, address: "https://10.77.0.3:8787" };
@@ -94,7 +97,7 @@ describe("withRelocation", () => {
     const run = requestFailing(connectionError("ECONNREFUSED"), connectionError("ETIMEDOUT"));
     const error = await withRelocation(paired, run, deps).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RelayUnreachableError);
-    expect((error as RelayUnreachableError).address).toBe(moved.address);
+    expect((error as RelayUnreachableError).facts.address).toBe(moved.address);
     expect(run).toHaveBeenCalledTimes(2);
     expect(deps.save).not.toHaveBeenCalled();
   });

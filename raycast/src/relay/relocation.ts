@@ -1,6 +1,7 @@
 import { APIError, APIUserAbortError } from "openai";
-import { isRelayUnreachable } from "../failures/describe";
-import { RelayUnreachableError, type RelayConnection } from "./transport";
+import { isRelayUnreachable } from "../failures/classify";
+import { RelayUnreachableError } from "../failures/errors";
+import type { RelayConnection } from "./transport";
 
 /** How to find the paired relay again, and how to remember where it went. Injected so tests need no network. */
 export interface RelocationOptions<C extends RelayConnection> {
@@ -31,7 +32,7 @@ export async function withRelocation<C extends RelayConnection, T>(
     if (!isRelayUnreachable(error) || options.signal?.aborted || options.canRetry?.() === false) throw error;
     const moved = await untilAborted(options.relocate(connection), options.signal);
     if (!moved || moved.address === connection.address) {
-      throw new RelayUnreachableError(connection.address, { cause: error });
+      throw unreachable(connection.address, error);
     }
     let result: T;
     try {
@@ -39,12 +40,16 @@ export async function withRelocation<C extends RelayConnection, T>(
     } catch (retryError) {
       // An HTTP answer means the pinned handshake succeeded there: the new address is right.
       if (retryError instanceof APIError && retryError.status !== undefined) await options.save(moved);
-      if (isRelayUnreachable(retryError)) throw new RelayUnreachableError(moved.address, { cause: retryError });
+      if (isRelayUnreachable(retryError)) throw unreachable(moved.address, retryError);
       throw retryError;
     }
     await options.save(moved);
     return result;
   }
+}
+
+function unreachable(address: string, cause: unknown): RelayUnreachableError {
+  return new RelayUnreachableError(`Nothing answers at ${address}`, { address }, { cause });
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -1,10 +1,12 @@
+import { RELAY_ERROR_TYPE } from "../failures/classify";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { APIConnectionError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSelfSignedCertificate, type TestCertificate } from "../../test/certificates";
 import { describeFailure } from "../failures/describe";
-import { checkRelayHealth, createRelayClient, PinMismatchError, type RelayConnection } from "./transport";
+import { PinMismatchError } from "../failures/errors";
+import { checkRelayHealth, createRelayClient, type RelayConnection } from "./transport";
 
 let relayCert: TestCertificate;
 let otherCert: TestCertificate;
@@ -117,7 +119,7 @@ describe("checkRelayHealth's failures", () => {
     expect(describeFailure(notARelay).title).toBe("Not a relay at this address");
     const busy = await checkRelayHealth(pinnedTo(relayCert), {
       fetch: async () =>
-        new Response(JSON.stringify({ error: { message: "busy", type: "relay_error", code: "relay_busy" } }), {
+        new Response(JSON.stringify({ error: { message: "busy", type: RELAY_ERROR_TYPE, code: "relay_busy" } }), {
           status: 503,
           headers: { "content-type": "application/json", "retry-after": "2" },
         }),

@@ -17,8 +17,6 @@ export interface RelayConnection {
   deviceToken?: string;
 }
 
-export { NotPairedError, PinMismatchError, RelayUnreachableError } from "../failures/errors";
-
 export const DEVICE_TOKEN_HEADER = "X-Passerelle-Token";
 
 type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -60,7 +58,9 @@ export function createRelayTransport(connection: RelayConnection, fetchOverride?
     connect: {
       ca: [pem],
       checkServerIdentity: (_host, cert) =>
-        normaliseFingerprint(cert.fingerprint256 ?? "") === wanted ? undefined : new PinMismatchError(),
+        normaliseFingerprint(cert.fingerprint256 ?? "") === wanted
+          ? undefined
+          : new PinMismatchError("Another certificate than the paired one"),
     },
   });
   // undici's dispatcher only works with undici's own fetch.

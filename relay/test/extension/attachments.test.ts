@@ -143,7 +143,7 @@ describe("files attached on the Mac, through the relay", () => {
       .prepareAttachment(put("scan.pdf", Buffer.alloc(25_000_000, 0x25)))
       .catch((error: unknown) => error);
     expect((failure as Error).name).toBe("AttachmentTooLargeError");
-    expect((failure as Error).message).toBe("scan.pdf is 25 MB; files of up to 20 MB can be sent.");
+    expect(failure).toMatchObject({ facts: { fileName: "scan.pdf", bytes: 25_000_000, limit: 20_000_000 } });
     expect(upstream.requests.length).toBe(before);
   });
 
@@ -155,7 +155,9 @@ describe("files attached on the Mac, through the relay", () => {
     });
     const failure = await askWith(small, [png]).catch((error: unknown) => error);
     expect((failure as Error).name).toBe("RequestTooLargeError");
-    expect((failure as Error).message).toMatch(/^The request with big\.png is 5\.8 MB; the relay accepts 5 MB\.$/);
+    const facts = (failure as { facts: { bytes: number; limit: number; fileNames: string[] } }).facts;
+    expect(facts).toMatchObject({ limit: 5_000_000, fileNames: ["big.png"] });
+    expect(facts.bytes).toBeGreaterThan(facts.limit);
     expect(upstream.requests.length).toBe(before);
     // The relay saw /health only.
     expect(small.logs.slice(logged).map((entry) => entry.path)).toEqual(["/health"]);

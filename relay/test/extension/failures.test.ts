@@ -1,4 +1,5 @@
-import { createServer } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { RELAY_ERROR_CODES, type RelayErrorCode } from "../../src/errors.js";
@@ -22,6 +23,8 @@ interface FailureDescription {
 }
 interface ExtensionErrors {
   describeFailure(error: unknown, context?: { model?: string; address?: string }): FailureDescription;
+}
+interface ExtensionRelayWording {
   RELAY_FAILURES: Record<string, { title: string; message: string; fix?: string }>;
 }
 interface ExtensionClient {
@@ -47,7 +50,7 @@ const GENERIC_TITLES = [
 const timeouts = { connectMs: 300, firstByteMs: 300, idleMs: 300 };
 const question = { model: "gpt-4.1-mini", messages: [{ role: "user", content: "Bonjour ?" }] };
 
-let errors: ExtensionErrors;
+let errors: ExtensionErrors & ExtensionRelayWording;
 let clientModule: ExtensionClient;
 let completion: ExtensionCompletion;
 let upstream: FakeUpstream;
@@ -87,7 +90,10 @@ function expectWorded(error: unknown, code: RelayErrorCode): FailureDescription 
 }
 
 beforeAll(async () => {
-  errors = await extensionModule<ExtensionErrors>("failures/describe.ts");
+  errors = {
+    ...(await extensionModule<ExtensionErrors>("failures/describe.ts")),
+    ...(await extensionModule<ExtensionRelayWording>("failures/relay-wording.ts")),
+  };
   clientModule = await extensionModule<ExtensionClient>("relay/transport.ts");
   completion = await extensionModule<ExtensionCompletion>("openai/completion.ts");
   upstream = await startFakeUpstream();
@@ -191,6 +197,28 @@ describe("the relay's failures, as the extension words them", () => {
     for (let i = 0; i < 4; i++) error = await askThroughExtension(pairedWith(guarded, `psr_wrong_${i}`));
     const failure = expectWorded(error, "too_many_failures");
     expect(failure.message).toMatch(/Try again in \d+ s\./);
+  });
+});
+
+describe("the upstream's own errors, as the extension words them", () => {
+  it("an upstream error whose code is one of the relay's (invalid_json): the upstream's, not the relay's", async () => {
+    const message = "We could not parse the JSON body of your request.";
+    const openai = createHttpServer((_req, res) => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message, type: "invalid_request_error", param: null, code: "invalid_json" } }));
+    });
+    await new Promise<void>((resolve) => openai.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (openai.address() as AddressInfo).port;
+      const error = await askThroughExtension(pairedWith(await relayFor(`http://127.0.0.1:${port}/v1`)));
+      expect(error).toMatchObject({ status: 400, code: "invalid_json", type: "invalid_request_error" });
+      const failure = errors.describeFailure(error, { model: question.model });
+      expect(failure.title).not.toBe(errors.RELAY_FAILURES.invalid_json!.title);
+      expect(failure).toMatchObject({ title: "OpenAI refused the request", message: `400 ${message}` });
+    } finally {
+      openai.closeAllConnections();
+      await new Promise((resolve) => openai.close(resolve));
+    }
   });
 });
 

@@ -19,8 +19,6 @@ export interface ExtensionPairing {
     fingerprint256: string;
     deviceToken: string;
   }>;
-  CertificateMismatchError: new () => Error;
-  PairingRefusedError: new (code: string, message: string) => Error & { code: string };
 }
 
 export interface ExtensionPairingCode {
@@ -29,4 +27,9 @@ export interface ExtensionPairingCode {
   relayIdFromFingerprint(fingerprint256: string): string;
   pinFromBytes(bytes: Uint8Array): string;
   codeMatchesFingerprint(code: { fingerprintPart: string; pin: string }, fingerprint256: string): boolean;
+}
+
+/** The extension's own failures (raycast/src/failures/errors.ts). */
+export interface ExtensionErrors {
+  CertificateMismatchError: new (message: string) => Error;
 }
