@@ -1,26 +1,18 @@
 // @vitest-environment happy-dom
 
 import { RELAY_ERROR_TYPE } from "./failures/classify";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer, TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
-import { markdown, metadata, renderCommand, runAction, visible, waitUntilLoaded } from "../test/render";
+import { fakeNetwork, markdown, metadata, renderCommand, runAction, visible, waitUntilLoaded } from "../test/render";
 import { waitFor } from "@testing-library/react";
 import { PAIRED_RELAY_KEY } from "./relay/connection";
 import Ask from "./ask";
 
-// The mDNS lookup by id, faked: the tests say where (or whether) the relay is found again.
-const discovery = vi.hoisted(() => ({ relocateRelay: vi.fn() }));
-vi.mock("./relay/discovery", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("./relay/discovery")>()),
-  relocateRelay: discovery.relocateRelay,
-}));
-
 const server = usePairedFakeRelay();
 beforeEach(() => {
-  discovery.relocateRelay.mockReset();
   server.onChat = (_request, res) => FakeOpenAIServer.stream(res, ["**Paris** is", " the capital", " of France."]);
 });
 
@@ -33,8 +25,9 @@ function historyEntries(): Record<string, unknown> {
   );
 }
 
-function ask(question: string) {
-  return renderCommand(<Ask arguments={{ question }} launchType={"userInitiated" as never} />);
+// The network is the tests' own (fakeNetwork): they say where, or whether, the relay is found again.
+function ask(question: string, network = fakeNetwork()) {
+  return renderCommand(<Ask arguments={{ question }} launchType={"userInitiated" as never} />, network);
 }
 
 describe("Ask", () => {
@@ -175,16 +168,13 @@ describe("Ask", () => {
 
   it("finds the relay again by id when its address stopped answering, answers from there, and keeps it", async () => {
     const stale = server.pair(`127.0.0.1:${await closedPort()}`);
-    discovery.relocateRelay.mockImplementation(async (paired: typeof stale) => ({
-      ...paired,
-      address: `https://${server.address}`,
-    }));
-    ask("Capital?");
+    const network = fakeNetwork([{ relayId: stale.relayId, name: "Passerelle", address: server.address }]);
+    ask("Capital?", network);
     await waitUntilLoaded();
     expect(markdown()).toBe("**Paris** is the capital of France.");
     expect(raycast.toasts).toHaveLength(0);
-    expect(discovery.relocateRelay).toHaveBeenCalledWith(
-      expect.objectContaining({ relayId: stale.relayId, address: stale.address }),
+    expect(network.findRelayById).toHaveBeenCalledWith(
+      stale.relayId,
       expect.objectContaining({ timeoutMs: expect.any(Number) }),
     );
     expect(server.chatRequests).toHaveLength(1);
@@ -197,8 +187,8 @@ describe("Ask", () => {
 
   it("says what to check, in one toast with Connect to Relay, when the relay is not found again", async () => {
     const stale = server.pair(`127.0.0.1:${await closedPort()}`);
-    discovery.relocateRelay.mockResolvedValue(undefined);
-    ask("Capital?");
+    const network = fakeNetwork();
+    ask("Capital?", network);
     await waitUntilLoaded();
     expect(raycast.toasts).toHaveLength(1);
     expect(raycast.toasts[0]).toMatchObject({ style: "failure", title: `Relay not running (${stale.address})` });
@@ -212,13 +202,14 @@ describe("Ask", () => {
     try {
       const impostor = other.pairedRelay(server.address); // the address of one, the certificate of another
       raycast.storage.set(PAIRED_RELAY_KEY, JSON.stringify(impostor));
-      ask("Capital?");
+      const network = fakeNetwork();
+      ask("Capital?", network);
       await waitUntilLoaded();
       expect(raycast.toasts).toHaveLength(1);
       expect(raycast.toasts[0]).toMatchObject({ title: "Relay certificate does not match" });
       expect(raycast.toasts[0].message).toMatch(/pair again with Connect to Relay/);
       expect(raycast.toasts[0].primaryAction?.title).toBe("Connect to Relay");
-      expect(discovery.relocateRelay).not.toHaveBeenCalled();
+      expect(network.findRelayById).not.toHaveBeenCalled();
       expect(server.chatRequests).toHaveLength(0);
     } finally {
       await other.stop();

@@ -1,8 +1,10 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
-import { renderCommand, runAction, visible } from "../test/render";
+import { fakeNetwork, renderCommand, runAction, visible } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./relay/connection";
 import type { DiscoveredRelay } from "./relay/discovery";
 import { APIError } from "openai";
@@ -20,15 +22,6 @@ const found: DiscoveredRelay = {
   version: "0.1.0",
 };
 
-const discovery = vi.hoisted(() => ({ findRelayById: vi.fn() }));
-vi.mock("./relay/discovery", () => ({
-  browseRelays: (onChange: (relays: DiscoveredRelay[]) => void) => {
-    onChange([found]);
-    return () => undefined;
-  },
-  findRelayById: discovery.findRelayById,
-}));
-
 const pairing = vi.hoisted(() => ({ pairWithRelay: vi.fn() }));
 vi.mock("./relay/pairing", async (importOriginal) => ({
   ...(await importOriginal<typeof import("./relay/pairing")>()),
@@ -44,12 +37,18 @@ const paired = {
   deviceToken: "psr_token",
 };
 
+// The network the form sees: the relay above, announced (no mDNS; lookups injected).
+let network = fakeNetwork([found]);
 beforeEach(() => {
   raycast.reset();
   pairing.pairWithRelay.mockReset();
-  discovery.findRelayById.mockReset();
+  network = fakeNetwork([found]);
 });
 afterEach(cleanup);
+
+function connectToRelay() {
+  return renderCommand(<ConnectToRelay />, network);
+}
 
 function typeIn(label: string, value: string) {
   const [field] = visible(`[aria-label='${label}']`) as HTMLInputElement[];
@@ -59,7 +58,7 @@ function typeIn(label: string, value: string) {
 describe("Connect to Relay", () => {
   it("pairs with a relay found on the network and stores it, id included", async () => {
     pairing.pairWithRelay.mockResolvedValue(paired);
-    renderCommand(<ConnectToRelay />);
+    connectToRelay();
     expect(await screen.findByText("Passerelle 008j4ct4ank7")).toBeTruthy();
     await runAction("Pair with This Relay");
     typeIn("Pairing Code", CODE);
@@ -71,19 +70,18 @@ describe("Connect to Relay", () => {
 
   it("finds the relay by the code when no address is typed", async () => {
     pairing.pairWithRelay.mockResolvedValue(paired);
-    discovery.findRelayById.mockResolvedValue(found);
-    renderCommand(<ConnectToRelay />);
+    connectToRelay();
     await runAction("Type the Code");
     typeIn("Pairing Code", CODE.toLowerCase());
     await runAction("Pair");
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("success"));
-    expect(discovery.findRelayById).toHaveBeenCalledWith("008j4ct4ank7", expect.anything());
+    expect(network.findRelayById).toHaveBeenCalledWith("008j4ct4ank7", expect.anything());
     expect(pairing.pairWithRelay).toHaveBeenCalledWith(expect.objectContaining({ address: found.address }));
   });
 
   it("says so, and stores nothing, when the relay's certificate is not the one of the code", async () => {
     pairing.pairWithRelay.mockRejectedValue(new CertificateMismatchError("another certificate"));
-    renderCommand(<ConnectToRelay />);
+    connectToRelay();
     await runAction("Type the Code");
     typeIn("Pairing Code", CODE);
     typeIn("Relay Address", "10.0.0.9:8787");
@@ -94,8 +92,8 @@ describe("Connect to Relay", () => {
   });
 
   it("says the relay was not found when no relay with the code answers, through the one failure toast", async () => {
-    discovery.findRelayById.mockResolvedValue(undefined);
-    renderCommand(<ConnectToRelay />);
+    network = fakeNetwork([]);
+    connectToRelay();
     await runAction("Type the Code");
     typeIn("Pairing Code", CODE);
     await runAction("Pair");
@@ -115,7 +113,7 @@ describe("Connect to Relay", () => {
       );
     pairing.pairWithRelay.mockRejectedValueOnce(refusal(401, "pairing_code_wrong"));
     pairing.pairWithRelay.mockRejectedValueOnce(refusal(429, "too_many_failures", { "retry-after": "30" }));
-    renderCommand(<ConnectToRelay />);
+    connectToRelay();
     await runAction("Pair with This Relay");
     typeIn("Pairing Code", CODE);
     await runAction("Pair");
@@ -126,11 +124,62 @@ describe("Connect to Relay", () => {
   });
 
   it("refuses what is not a code before going to the network", async () => {
-    renderCommand(<ConnectToRelay />);
+    connectToRelay();
     await runAction("Type the Code");
     typeIn("Pairing Code", "1234");
     await runAction("Pair");
     expect(await screen.findByRole("alert")).toBeTruthy();
     expect(pairing.pairWithRelay).not.toHaveBeenCalled();
+  });
+});
+
+describe("Connect to Relay, for a relay already paired that moved", () => {
+  // A relay over real TLS with its own certificate: the one this Mac paired with.
+  const relay = new FakeOpenAIServer();
+  const impostor = new FakeOpenAIServer();
+  beforeAll(async () => {
+    await Promise.all([relay.start(), impostor.start()]);
+  });
+  afterAll(async () => {
+    await Promise.all([relay.stop(), impostor.stop()]);
+  });
+
+  it("finds it again from its new address alone: the pinned certificate proves it is the same relay", async () => {
+    const stale = relay.pair(`127.0.0.1:${await closedPort()}`); // paired at an address it left
+    network = fakeNetwork([]); // and this network hides its announcements
+    connectToRelay();
+    await runAction("Type the Code");
+    typeIn("Relay Address", relay.address);
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("success"));
+    expect(raycast.toasts.at(-1)?.title).toBe("Found the paired relay again");
+    expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual({
+      ...stale,
+      address: `https://${relay.address}`,
+    });
+    expect(relay.requests.map((request) => request.url)).toEqual(["/health"]);
+    expect(relay.requests[0].headers.authorization).toBeUndefined();
+    expect(pairing.pairWithRelay).not.toHaveBeenCalled();
+  });
+
+  it("refuses another relay at that address, and keeps the pairing as it was", async () => {
+    const stale = relay.pair(`127.0.0.1:${await closedPort()}`);
+    connectToRelay();
+    await runAction("Type the Code");
+    typeIn("Relay Address", impostor.address);
+    await runAction("Pair");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
+    expect(raycast.toasts.at(-1)?.title).toBe("Relay certificate does not match");
+    expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual(stale);
+    expect(impostor.requests).toHaveLength(0);
+  });
+
+  it("still asks for a code when this Mac is not paired", async () => {
+    connectToRelay();
+    await runAction("Type the Code");
+    typeIn("Relay Address", relay.address);
+    await runAction("Pair");
+    expect((await screen.findByRole("alert")).textContent).toMatch(/letters and digits/);
+    expect(raycast.storage.has(PAIRED_RELAY_KEY)).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
 import { Action, ActionPanel, Form, Icon, List, popToRoot, showToast, Toast, useNavigation } from "@raycast/api";
 import { hostname } from "node:os";
-import { useForm } from "@raycast/utils";
+import { useForm, usePromise } from "@raycast/utils";
 import { useEffect, useState } from "react";
-import { savePairedRelay } from "./relay/connection";
-import { browseRelays, findRelayById, type DiscoveredRelay } from "./relay/discovery";
+import { confirmPairedRelayAt, getRelayConnection, savePairedRelay, type PairedConnection } from "./relay/connection";
+import type { DiscoveredRelay, RelayLookup } from "./relay/discovery";
 import { PairingCodeError, RelayNotFoundError } from "./failures/errors";
 import { pairWithRelay } from "./relay/pairing";
 import { showFailure } from "./failures/toast";
+import { useRelayDiscovery } from "./hooks/use-relay-discovery";
 import { FINGERPRINT_CHARS, parsePairingCode, PIN_CHARS, RELAY_ID_CHARS } from "./relay/pairing-code";
 
 const CODE_CHARS = FINGERPRINT_CHARS + PIN_CHARS;
@@ -14,6 +15,7 @@ const CODE_PLACEHOLDER = Array.from({ length: CODE_CHARS / 4 }, () => "XXXX").jo
 
 /** Connect to Relay: pick a relay found on the network (or type its address), type the code it shows, pair. */
 export default function Command() {
+  const { browseRelays } = useRelayDiscovery();
   const [relays, setRelays] = useState<DiscoveredRelay[]>([]);
   const [searching, setSearching] = useState(true);
 
@@ -67,17 +69,32 @@ interface PairValues {
 }
 
 /** Pairs as the form says: finds the relay by its code unless it was picked or its address typed, then stores it. */
-async function pair(values: PairValues, relay: DiscoveredRelay | undefined): Promise<void> {
+async function pair(values: PairValues, relay: DiscoveredRelay | undefined, find: RelayLookup): Promise<void> {
+  const code = parsePairingCode(values.code);
+  if (!code) throw new PairingCodeError("Not a pairing code");
+  const address = relay?.address ?? (values.address.trim() || (await findByCode(code.fingerprintPart, find)));
+  const paired = await pairWithRelay({ address, code: values.code, deviceName: values.deviceName.trim() || "Mac" });
+  await savePairedRelay(paired);
+}
+
+/**
+ * Runs the form's step under one toast: pairing with a code, or (no code typed) finding the relay this Mac is paired
+ * with at the address typed, where its pinned certificate proves it is the same relay: no new code is needed.
+ */
+async function connect(values: PairValues, relay: DiscoveredRelay | undefined, context: PairContext): Promise<void> {
   const toast = await showToast({ style: Toast.Style.Animated, title: "Pairing…" });
   try {
-    const code = parsePairingCode(values.code);
-    if (!code) throw new PairingCodeError("Not a pairing code");
-    const address = relay?.address ?? (values.address.trim() || (await findByCode(code.fingerprintPart)));
-    const paired = await pairWithRelay({ address, code: values.code, deviceName: values.deviceName.trim() || "Mac" });
-    await savePairedRelay(paired);
+    const address = relay?.address ?? values.address.trim();
+    if (!values.code.trim() && context.paired && address) {
+      const found = await confirmPairedRelayAt(context.paired, address);
+      toast.title = "Found the paired relay again";
+      toast.message = `It answers at ${found.address}; Ask, Chat and Transform go there now.`;
+    } else {
+      await pair(values, relay, context.find);
+      toast.title = "Paired with the relay";
+      toast.message = "Ask, Chat and Transform now go through it, over an encrypted connection.";
+    }
     toast.style = Toast.Style.Success;
-    toast.title = "Paired with the relay";
-    toast.message = "Ask, Chat and Transform now go through it, over an encrypted connection.";
     await popToRoot();
   } catch (error) {
     await toast.hide();
@@ -85,25 +102,39 @@ async function pair(values: PairValues, relay: DiscoveredRelay | undefined): Pro
   }
 }
 
+interface PairContext {
+  /** The relay this Mac is paired with already, if any. */
+  paired?: PairedConnection;
+  find: RelayLookup;
+}
+
 function PairForm({ relay }: { relay?: DiscoveredRelay }) {
   const { pop } = useNavigation();
+  const { findRelayById } = useRelayDiscovery();
+  const { data: paired } = usePromise(getRelayConnection, [], { onError: () => undefined });
   const [busy, setBusy] = useState(false);
+  const codeProblem = `${CODE_CHARS} letters and digits, as the relay shows them`;
   const { handleSubmit, itemProps, setValidationError } = useForm<PairValues>({
     initialValues: { code: "", address: "", deviceName: hostname().replace(/\.local$/, "") },
+    // Paired already, the code may be left out: the relay's new address alone finds it again.
     validation: {
-      code: (value) =>
-        parsePairingCode(value ?? "") ? undefined : `${CODE_CHARS} letters and digits, as the relay shows them`,
+      code: (value) => (parsePairingCode(value ?? "") || (paired && !value?.trim()) ? undefined : codeProblem),
     },
-    onSubmit: async (values) => {
+    onSubmit: async (values): Promise<boolean> => {
+      if (!values.code.trim() && !relay && !values.address.trim()) {
+        setValidationError("address", "The relay's new address, as it prints it");
+        return false;
+      }
       setBusy(true);
       try {
-        await pair(values, relay);
+        await connect(values, relay, { paired, find: findRelayById });
       } catch (error) {
         await showFailure(error);
-        if (error instanceof PairingCodeError) setValidationError("code", error.message);
+        if (error instanceof PairingCodeError) setValidationError("code", codeProblem);
       } finally {
         setBusy(false);
       }
+      return true;
     },
   });
 
@@ -128,15 +159,18 @@ function PairForm({ relay }: { relay?: DiscoveredRelay }) {
           {...itemProps.address}
         />
       )}
+      {paired && (
+        <Form.Description text="This Mac is paired already: if the relay moved, its new address alone finds it again, with no code." />
+      )}
       <Form.TextField title="This Mac's Name" {...itemProps.deviceName} />
     </Form>
   );
 }
 
 /** The relay's id is the start of its code: look it up on the network. */
-async function findByCode(fingerprintPart: string): Promise<string> {
+async function findByCode(fingerprintPart: string, find: RelayLookup): Promise<string> {
   const relayId = fingerprintPart.slice(0, RELAY_ID_CHARS).toLowerCase();
-  const found = await findRelayById(relayId, { timeoutMs: 5_000 });
+  const found = await find(relayId, { timeoutMs: 5_000 });
   if (!found) throw new RelayNotFoundError(`No relay announced the id ${relayId}`);
   return found.address;
 }

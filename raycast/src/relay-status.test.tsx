@@ -1,24 +1,15 @@
 // @vitest-environment happy-dom
 import { screen, waitFor } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_DEVICE_TOKEN } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { closedPort } from "../test/ports";
 import { raycast } from "../test/raycast-api-double";
-import { renderCommand, runAction, waitUntilLoaded } from "../test/render";
+import { fakeNetwork, renderCommand, runAction, waitUntilLoaded } from "../test/render";
 import { PAIRED_RELAY_KEY } from "./relay/connection";
 import RelayStatus from "./relay-status";
 
-const discovery = vi.hoisted(() => ({ relocateRelay: vi.fn() }));
-vi.mock("./relay/discovery", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("./relay/discovery")>()),
-  relocateRelay: discovery.relocateRelay,
-}));
-
 const server = usePairedFakeRelay();
-beforeEach(() => {
-  discovery.relocateRelay.mockReset();
-});
 
 describe("Relay Status", () => {
   it("asks the paired relay, over its pinned certificate and with the device token, and shows latency and version", async () => {
@@ -40,12 +31,11 @@ describe("Relay Status", () => {
   });
 
   it("finds the relay again by id when its address stopped answering", async () => {
-    server.pair(`127.0.0.1:${await closedPort()}`);
-    discovery.relocateRelay.mockImplementation(async (paired: object) => ({
-      ...paired,
-      address: `https://${server.address}`,
-    }));
-    renderCommand(<RelayStatus />);
+    const stale = server.pair(`127.0.0.1:${await closedPort()}`);
+    renderCommand(
+      <RelayStatus />,
+      fakeNetwork([{ relayId: stale.relayId, name: "Passerelle", address: server.address }]),
+    );
     await waitUntilLoaded();
     expect(screen.getByText(/^Relay answering in \d+ ms/)).toBeTruthy();
     expect(screen.getByText(`https://${server.address}`, { exact: false })).toBeTruthy();
@@ -54,12 +44,12 @@ describe("Relay Status", () => {
 
   it("says what is wrong when nothing answers and the relay is not found again", async () => {
     server.pair(`127.0.0.1:${await closedPort()}`);
-    discovery.relocateRelay.mockResolvedValue(undefined);
-    renderCommand(<RelayStatus />);
+    const network = fakeNetwork();
+    renderCommand(<RelayStatus />, network);
     await waitUntilLoaded();
     expect(screen.getByText(/^Relay not running/)).toBeTruthy();
     expect(screen.getByText(/npx passerelle setup/)).toBeTruthy();
-    expect(discovery.relocateRelay).toHaveBeenCalledTimes(1);
+    expect(network.findRelayById).toHaveBeenCalledTimes(1);
   });
 
   it("opens Ask, Chat and Connect to Relay", async () => {

@@ -1,6 +1,6 @@
-import "./reflect-shim";
-import { webcrypto, X509Certificate } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import { X509Certificate } from "node:crypto";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** A self-signed ECDSA P-256 certificate for a test TLS server. */
 export interface TestCertificate {
@@ -9,24 +9,22 @@ export interface TestCertificate {
   fingerprint256: string;
 }
 
-/** Makes a fresh self-signed certificate (unique subject, as two relays would have). */
+/** The relay's own certificate maker (relay/src/state/identity.ts), the one its identity comes from. */
+type CreateCertificate = (subject: string) => Promise<{ keyPem: string; certPem: string }>;
+
+/**
+ * Loads one of the relay's modules by path at run time, so that the extension's type-check does not take in the
+ * relay's sources (another tsconfig): the mirror of the relay tests' `extensionModule`.
+ */
+async function relayModule<T>(path: string): Promise<T> {
+  // Not `new URL(…, import.meta.url)`: Vite would take that for an asset of the extension.
+  const file = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "relay", "src", path);
+  return (await import(/* @vite-ignore */ file)) as T;
+}
+
+/** Makes a fresh self-signed certificate named `name` (unique names, as two relays have), as the relay makes its own. */
 export async function makeSelfSignedCertificate(name: string): Promise<TestCertificate> {
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-  const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as CryptoKeyPair;
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Date.now().toString(16),
-    name: `CN=${name}`,
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    signingAlgorithm: algorithm,
-    keys,
-  });
-  const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${Buffer.from(pkcs8)
-    .toString("base64")
-    .replace(/(.{64})/g, "$1\n")
-    .trim()}\n-----END PRIVATE KEY-----\n`;
-  const certPem = cert.toString("pem");
+  const { createCertificate } = await relayModule<{ createCertificate: CreateCertificate }>("state/identity.ts");
+  const { certPem, keyPem } = await createCertificate(`CN=${name}`);
   return { certPem, keyPem, fingerprint256: new X509Certificate(certPem).fingerprint256 };
 }

@@ -1,10 +1,29 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { ReactElement } from "react";
+import { vi } from "vitest";
+import { RelayDiscoveryContext } from "../src/hooks/use-relay-discovery";
+import type { DiscoveredRelay, RelayLookup } from "../src/relay/discovery";
 import { NavigationRoot } from "./raycast-api-double";
 
-/** Renders a command as Raycast would, inside a navigation stack. */
-export function renderCommand(element: ReactElement) {
-  return render(<NavigationRoot>{element}</NavigationRoot>);
+/** The relays "on the network" as a test says they are, found by the views' own lookups (never real mDNS). */
+export function fakeNetwork(relays: DiscoveredRelay[] = []) {
+  return {
+    relays,
+    browseRelays: (onChange: (found: DiscoveredRelay[]) => void) => {
+      onChange([...relays]);
+      return () => undefined;
+    },
+    findRelayById: vi.fn<RelayLookup>(async (relayId) => relays.find((relay) => relay.relayId === relayId)),
+  };
+}
+
+/** Renders a command as Raycast would, inside a navigation stack, on `network` (by default one with no relay). */
+export function renderCommand(element: ReactElement, network = fakeNetwork()) {
+  return render(
+    <RelayDiscoveryContext.Provider value={network}>
+      <NavigationRoot>{element}</NavigationRoot>
+    </RelayDiscoveryContext.Provider>,
+  );
 }
 
 /** Runs the action with this title (the first one when several views show it). */

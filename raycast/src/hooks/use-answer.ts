@@ -10,6 +10,7 @@ import {
   type StreamAnswerOptions,
 } from "../openai/answer-run";
 import { useRelayClients } from "./use-relay-clients";
+import { useRelayDiscovery } from "./use-relay-discovery";
 
 /** What the view shows while and after streaming. */
 export interface AnswerState {
@@ -73,6 +74,7 @@ function endState(outcome: AnswerOutcome, error: FailureDescription | undefined)
 export function useAnswer(request: AnswerRequest | undefined, options: AnswerOptions = {}) {
   const [state, setState] = useState<AnswerState>(() => streamingState(request));
   const controllerRef = useRef<AbortController | undefined>(undefined);
+  const { findRelayById } = useRelayDiscovery();
   const latest = useRef(options);
   latest.current = options;
   useRelayClients();
@@ -85,7 +87,10 @@ export function useAnswer(request: AnswerRequest | undefined, options: AnswerOpt
     setState(streamingState(request));
     const onProgress = (progress: AnswerProgress) => live && setState((current) => ({ ...current, ...progress }));
     void (async () => {
-      const outcome = await runAnswer(request, onProgress, controller.signal, latest.current);
+      const outcome = await runAnswer(request, onProgress, controller.signal, {
+        ...latest.current,
+        lookup: findRelayById,
+      });
       const failure =
         outcome.status === "failed"
           ? await showFailure(outcome.error, { model: request.model, address: outcome.address })

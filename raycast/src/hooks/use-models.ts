@@ -3,6 +3,7 @@ import { useRef } from "react";
 import { loadModels } from "../openai/models";
 import { isCancellation } from "../failures/classify";
 import { useRelayClients } from "./use-relay-clients";
+import { useRelayDiscovery } from "./use-relay-discovery";
 
 /**
  * The relay's model list: the last one shown at once (Raycast's cache), then the relay's answer. When the relay
@@ -10,8 +11,9 @@ import { useRelayClients } from "./use-relay-clients";
  */
 export function useModels() {
   useRelayClients();
+  const { findRelayById } = useRelayDiscovery();
   const abortable = useRef<AbortController>(null);
-  const { data, isLoading, error } = useCachedPromise(() => loadModels(abortable.current?.signal), [], {
+  const { data, isLoading, error } = useCachedPromise(() => loadModels(abortable.current?.signal, findRelayById), [], {
     abortable,
     keepPreviousData: true,
     onError: () => undefined,

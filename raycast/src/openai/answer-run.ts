@@ -6,6 +6,7 @@ import { describeFailure } from "../failures/describe";
 import { createThrottledText } from "../helpers/throttled-text";
 import { relayClient } from "../relay/clients";
 import { getApiKey, getRelayConnection, withPairedRelay } from "../relay/connection";
+import type { RelayLookup } from "../relay/discovery";
 import { relayBodyLimit } from "../relay/limits";
 import { putHistoryEntry, saveHistoryEntry } from "../storage/history";
 import type { HistoryEntry } from "../storage/history-bounds";
@@ -45,6 +46,8 @@ export type AnswerOutcome =
 
 /** Knobs for tests and long answers. */
 export interface StreamAnswerOptions {
+  /** Finds the paired relay by id when its address stopped answering (mDNS by default). */
+  lookup?: RelayLookup;
   /** Hand the text on at most this often while streaming. */
   renderIntervalMs?: number;
   /** Save the partial answer to History at most this often. */
@@ -154,7 +157,7 @@ export async function runAnswer(
         address = connection.address;
         return ask(request, connection, listener, signal);
       },
-      { signal, canRetry: () => !buffer.text && !thoughts.text },
+      { signal, canRetry: () => !buffer.text && !thoughts.text, lookup: options.lookup },
     );
     buffer.flush();
     thoughts.flush();

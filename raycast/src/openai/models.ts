@@ -4,6 +4,7 @@ import { sortModels } from "./model-traits";
 import { parseRelayAddress } from "../relay/address";
 import { getApiKey, getRelayConnection, withPairedRelay, type PairedConnection } from "../relay/connection";
 import { relayClient } from "../relay/clients";
+import type { RelayLookup } from "../relay/discovery";
 
 const SERVED_BY_PC_KEY = "models-served-by-pc";
 
@@ -33,7 +34,7 @@ export async function fetchModels(
  * The paired relay's chat models (found again by id if it moved). Which of them a program on the PC serves is
  * remembered for {@link modelsServedByPC}; the list itself is kept by the view's `useCachedPromise`.
  */
-export async function loadModels(signal?: AbortSignal): Promise<string[]> {
+export async function loadModels(signal?: AbortSignal, lookup?: RelayLookup): Promise<string[]> {
   return withPairedRelay(
     await getRelayConnection(),
     async (connection) => {
@@ -42,7 +43,7 @@ export async function loadModels(signal?: AbortSignal): Promise<string[]> {
       await LocalStorage.setItem(SERVED_BY_PC_KEY, JSON.stringify(served));
       return models.ids;
     },
-    { signal },
+    { signal, lookup },
   );
 }
 

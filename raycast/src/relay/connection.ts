@@ -1,7 +1,8 @@
 import { getPreferenceValues, LocalStorage } from "@raycast/api";
+import { parseRelayAddress } from "./address";
 import { relocateRelay, type RelayLookup } from "./discovery";
 import { NotPairedError } from "../failures/errors";
-import type { RelayConnection } from "./transport";
+import { checkRelayHealth, type RelayConnection } from "./transport";
 import { withRelocation } from "./relocation";
 
 /** LocalStorage key where pairing stores the paired relay (a JSON {@link PairedConnection}). */
@@ -43,18 +44,32 @@ export async function relocatePairedRelay(
 
 /**
  * Runs a request to the paired relay; if its address stopped answering, finds the relay again by id and
- * runs the request once more at its new address, which is then stored. See {@link withRelocation}.
+ * runs the request once more at its new address, which is then stored. See {@link withRelocation}. `lookup` finds
+ * the relay by id (mDNS by default).
  */
 export function withPairedRelay<T>(
   connection: PairedConnection,
   run: (connection: PairedConnection) => Promise<T>,
-  options: { signal?: AbortSignal; canRetry?: () => boolean } = {},
+  options: { signal?: AbortSignal; canRetry?: () => boolean; lookup?: RelayLookup } = {},
 ): Promise<T> {
+  const { lookup, ...rest } = options;
   return withRelocation(connection, run, {
-    ...options,
-    relocate: (paired) => relocatePairedRelay(paired),
+    ...rest,
+    relocate: (paired) => relocatePairedRelay(paired, { lookup }),
     save: savePairedRelay,
   });
+}
+
+/**
+ * The paired relay at an address a person typed (it moved, and this network hides its announcements): its pinned
+ * certificate, checked in a `GET /health`, proves it is the same relay, so no new pairing is needed. Stored once it
+ * answered there; a certificate refused or no answer throws, and nothing is stored.
+ */
+export async function confirmPairedRelayAt(paired: PairedConnection, address: string): Promise<PairedConnection> {
+  const moved = { ...paired, address: parseRelayAddress(address, "https").origin };
+  await checkRelayHealth(moved);
+  await savePairedRelay(moved);
+  return moved;
 }
 
 /** The user's OpenAI key from the preferences. */

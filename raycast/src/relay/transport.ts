@@ -108,38 +108,43 @@ export interface RelayHealth {
   maxBodyBytes?: number;
 }
 
-/** Calls the relay's `GET /health` (outside `/v1`). Throws like `fetch` when the relay cannot be reached. */
+/**
+ * The one `GET /health` (outside `/v1`): over `transport` (a connection of its own, or the command's kept one for a
+ * warm-up), with the device token and never the key. Reads the answer to its end. Throws like `fetch` when the
+ * relay cannot be reached, and an answer with an error status as the client's `APIError`, so that describeFailure
+ * words it (a relay's code, or "not a relay" for a 404).
+ */
+export async function relayHealth(transport: RelayTransport, signal: AbortSignal): Promise<RelayHealth> {
+  const started = performance.now();
+  const response = await transport.fetch(`${transport.endpoint.origin}/health`, { headers: transport.headers, signal });
+  const latencyMs = Math.round(performance.now() - started);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as object | undefined;
+    throw APIError.generate(
+      response.status,
+      body,
+      `The relay answered ${response.status} to /health.`,
+      response.headers,
+    );
+  }
+  const body = (await response.json()) as { status?: string; version?: string; limits?: { maxBodyBytes?: unknown } };
+  if (body.status !== "ok") throw new Error("The relay says it is not ready.");
+  const maxBodyBytes = body.limits?.maxBodyBytes;
+  return {
+    version: body.version ?? "unknown",
+    latencyMs,
+    ...(typeof maxBodyBytes === "number" && maxBodyBytes > 0 && { maxBodyBytes }),
+  };
+}
+
+/** Asks a relay's `GET /health` over a connection of its own, closed after. */
 export async function checkRelayHealth(
   connection: RelayConnection,
   options: { fetch?: FetchLike; signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<RelayHealth> {
   const transport = createRelayTransport(connection, options.fetch);
-  const signal = options.signal ?? AbortSignal.timeout(options.timeoutMs ?? 5_000);
-  const started = performance.now();
   try {
-    const response = await transport.fetch(`${transport.endpoint.origin}/health`, {
-      headers: transport.headers,
-      signal,
-    });
-    const latencyMs = Math.round(performance.now() - started);
-    if (!response.ok) {
-      // As the client's own errors, so that describeFailure words it (a relay's code, or "not a relay" for a 404).
-      const body = (await response.json().catch(() => undefined)) as object | undefined;
-      throw APIError.generate(
-        response.status,
-        body,
-        `The relay answered ${response.status} to /health.`,
-        response.headers,
-      );
-    }
-    const body = (await response.json()) as { status?: string; version?: string; limits?: { maxBodyBytes?: unknown } };
-    if (body.status !== "ok") throw new Error("The relay says it is not ready.");
-    const maxBodyBytes = body.limits?.maxBodyBytes;
-    return {
-      version: body.version ?? "unknown",
-      latencyMs,
-      ...(typeof maxBodyBytes === "number" && maxBodyBytes > 0 && { maxBodyBytes }),
-    };
+    return await relayHealth(transport, options.signal ?? AbortSignal.timeout(options.timeoutMs ?? 5_000));
   } finally {
     await transport.close();
   }
