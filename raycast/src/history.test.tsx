@@ -85,6 +85,35 @@ describe("History", () => {
     expect(stored().find((entry) => entry.id === "cut")?.answer).toBe("A complete answer.");
   });
 
+  it("finds an entry by a word of what was asked: a chat's follow-up, the text a transform worked on", async () => {
+    seed({
+      id: "chat",
+      kind: "chat",
+      title: "Un livre",
+      messages: [
+        { role: "user", content: "Un livre ?" },
+        { role: "assistant", content: "Lequel ?" },
+        { role: "user", content: "Son Résumé, en détail" },
+      ],
+      createdAt: 1,
+    });
+    seed({
+      id: "transform",
+      kind: "transform",
+      title: "Fix Spelling and Grammar",
+      messages: [{ role: "user", content: "Fix the spelling of the text below.\n\nJe suis alé au marché." }],
+      answer: "Je suis allé au marché.",
+      createdAt: 2,
+    });
+    renderCommand(<History />);
+    await screen.findByRole("listitem", { name: "Un livre" });
+    const shown = () => screen.getAllByRole("listitem").map((item) => item.getAttribute("aria-label"));
+    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "resume" } });
+    expect(shown()).toEqual(["Un livre"]);
+    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "ALÉ" } });
+    expect(shown()).toEqual(["Fix Spelling and Grammar"]);
+  });
+
   it("searches answers and deletes an entry", async () => {
     seed({ id: "a", title: "About Paris", answer: "Big city", createdAt: 1 });
     seed({ id: "b", title: "About Lyon", answer: "Food", createdAt: 2 });

@@ -1,5 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction } from "../test/render";
@@ -109,5 +112,70 @@ describe("Manage Prompts", () => {
         )}`,
       },
     ]);
+  });
+});
+
+describe("Manage Prompts' import and export", () => {
+  let home: string;
+  const realHome = process.env.HOME;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), "passerelle-home-"));
+    process.env.HOME = home; // Export Prompts writes to ~/Downloads
+  });
+  afterEach(async () => {
+    process.env.HOME = realHome;
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it("says so beside the field when no file is chosen, and imports nothing", async () => {
+    renderCommand(<ManagePrompts />);
+    await itemAction("Summarise", "Import Prompts");
+    await runAction(/^Import Prompts$/);
+    expect((await screen.findByRole("alert")).textContent).toBe("Choose a file made with Export Prompts");
+    expect(raycast.storage.has("prompts")).toBe(false);
+    expect(raycast.toasts).toEqual([]);
+  });
+
+  it("counts what it added and what it replaced", async () => {
+    const file = join(home, "shared.json");
+    const summarise = {
+      id: "summarise",
+      title: "Summarise Briefly",
+      icon: "Paragraph",
+      template: "Briefly: {selection}",
+    };
+    const pirate = { id: "pirate", title: "Pirate", icon: "Star", template: "Arr: {selection}" };
+    await writeFile(file, JSON.stringify({ format: "passerelle-prompts", version: 1, prompts: [summarise, pirate] }));
+    renderCommand(<ManagePrompts />);
+    await itemAction("Summarise", "Import Prompts");
+    fireEvent.change(screen.getByLabelText("Prompts File"), { target: { value: file } });
+    await runAction(/^Import Prompts$/);
+    await waitFor(() => expect(raycast.toasts.at(-1)?.title).toBe("Imported 2 prompts"));
+    expect(raycast.toasts.at(-1)?.message).toBe("1 added, 1 replaced");
+    expect(storedPrompts().prompts.map((prompt) => prompt.title)).toContain("Summarise Briefly");
+  });
+
+  it("says a search matches nothing", async () => {
+    renderCommand(<ManagePrompts />);
+    await screen.findByRole("listitem", { name: "Summarise" });
+    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "zzz" } });
+    expect(screen.getByTestId("empty-view").textContent).toContain("No prompts match “zzz”");
+  });
+
+  it("asks before replacing a file exported earlier, and leaves it when told no", async () => {
+    const path = join(home, "Downloads", "passerelle-prompts.json");
+    renderCommand(<ManagePrompts />);
+    await itemAction("Summarise", "Export Prompts");
+    await waitFor(() => expect(raycast.toasts.at(-1)?.title).toMatch(/^Exported \d+ prompts$/));
+    expect(raycast.alerts).toEqual([]);
+    await writeFile(path, "kept");
+    raycast.confirmAnswer = false;
+    await itemAction("Summarise", "Export Prompts");
+    await waitFor(() => expect(raycast.alerts).toEqual(["Replace passerelle-prompts.json?"]));
+    expect(await readFile(path, "utf8")).toBe("kept");
+    raycast.confirmAnswer = true;
+    await itemAction("Summarise", "Export Prompts");
+    await waitFor(() => expect(raycast.alerts).toHaveLength(2));
+    await waitFor(async () => expect(await readFile(path, "utf8")).toContain('"passerelle-prompts"'));
   });
 });

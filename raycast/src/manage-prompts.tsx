@@ -3,17 +3,19 @@ import { AllPromptsActions, CreatePromptAction, PromptActions } from "./componen
 import { promptIcon } from "./components/prompt-picker";
 import { usePromptEditor } from "./hooks/use-prompt-editor";
 import { isModifiedBuiltIn } from "./prompts/prompt-list";
+import { useState } from "react";
 
 const RESULT_LABEL = { show: "Shows", copy: "Copies", paste: "Pastes" } as const;
 
 /** Manage Prompts: create, edit, duplicate, delete, reorder, reset, import, export; Quicklinks for hotkeys. */
 export default function Command() {
   const editor = usePromptEditor();
+  const [search, setSearch] = useState("");
   return (
-    <List isLoading={editor.isLoading} searchBarPlaceholder="Search prompts…">
+    <List isLoading={editor.isLoading} searchBarPlaceholder="Search prompts…" filtering onSearchTextChange={setSearch}>
       <List.EmptyView
         icon={Icon.Stars}
-        title="No prompts"
+        title={search.trim() ? `No prompts match “${search.trim()}”` : "No prompts"}
         actions={
           <ActionPanel>
             <CreatePromptAction editor={editor} />

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { screen, waitFor } from "@testing-library/react";
+import { cleanup, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { usePairedFakeRelay } from "../test/paired-relay";
@@ -71,6 +71,20 @@ describe("Run Prompt", () => {
     run("Translate to English");
     await waitForDetail();
     expect(lastUserMessage()).toMatch(/^Translate the text below into English\.[\s\S]*Bonjour$/);
+  });
+
+  it("runs the prompt that takes an argument when one is given, and says which prompt ran", async () => {
+    raycast.selection = "Bonjour";
+    run("translate to", "Spanish");
+    await waitForDetail();
+    expect(lastUserMessage()).toMatch(/^Translate the text below into Spanish\./);
+    expect(screen.getByText("Translate to…", { selector: "dd" })).toBeTruthy();
+
+    cleanup();
+    run("translate", "Spanish");
+    await waitFor(() => expect(server.chatRequests).toHaveLength(2));
+    expect(lastUserMessage()).toMatch(/^Translate the text below into Spanish\./);
+    expect(raycast.toasts.map((toast) => toast.title)).toContain("Running “Translate to…”");
   });
 
   it("says when no prompt has that name", async () => {

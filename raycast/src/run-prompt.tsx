@@ -1,12 +1,22 @@
-import { Action, ActionPanel, Icon, launchCommand, LaunchType, List, type LaunchProps } from "@raycast/api";
+import {
+  Action,
+  ActionPanel,
+  Icon,
+  launchCommand,
+  LaunchType,
+  List,
+  showToast,
+  Toast,
+  type LaunchProps,
+} from "@raycast/api";
 import { ArgumentForm } from "./components/argument-form";
 import { WithInput } from "./components/transform-command";
 import { TransformResult } from "./components/transform-result";
-import { findPrompt } from "./prompts/prompt-list";
+import { findPrompt, type FoundPrompt } from "./prompts/prompt-list";
 import { inputSourceFor, placeholdersIn, type Prompt } from "./prompts/prompt";
 import { usePrompts } from "./hooks/use-prompts";
 import { useRelayWarmUp } from "./hooks/use-relay-warm-up";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 /** Run Prompt: runs one prompt by name (what Quicklinks call), then shows, copies or pastes its result. */
 export default function Command(props: LaunchProps<{ arguments: Arguments.RunPrompt }>) {
@@ -14,7 +24,9 @@ export default function Command(props: LaunchProps<{ arguments: Arguments.RunPro
   useRelayWarmUp();
   const { prompts, isLoading } = usePrompts();
   const name = props.arguments.prompt ?? "";
-  const prompt = isLoading ? undefined : findPrompt(prompts, name);
+  const found = isLoading ? undefined : findPrompt(prompts, name, props.arguments.argument);
+  const prompt = found?.prompt;
+  useSayWhichPrompt(found, name, props.arguments.argument);
 
   if (!prompt) {
     return (
@@ -39,6 +51,20 @@ export default function Command(props: LaunchProps<{ arguments: Arguments.RunPro
     );
   }
   return <RunPrompt prompt={prompt} argument={props.arguments.argument} />;
+}
+
+/** When the name was not a whole title, says which prompt runs (and with what), once. */
+function useSayWhichPrompt(found: FoundPrompt | undefined, name: string, argument: string | undefined) {
+  const id = found && !found.exact ? found.prompt.id : undefined;
+  useEffect(() => {
+    if (!found || !id) return;
+    const given = argument?.trim();
+    void showToast({
+      style: Toast.Style.Success,
+      title: `Running “${found.prompt.title}”`,
+      message: given ? `For “${name.trim()}”, with “${given}”` : `For “${name.trim()}”`,
+    });
+  }, [id]);
 }
 
 function RunPrompt(props: { prompt: Prompt; argument?: string }) {

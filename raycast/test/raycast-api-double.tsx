@@ -43,6 +43,8 @@ function freshState() {
     opened: [] as string[],
     quicklinks: [] as { link: string; name?: string }[],
     confirmAnswer: true,
+    /** The titles of the alerts asked, in order. */
+    alerts: [] as string[],
     closedWindow: 0,
     poppedToRoot: 0,
     openedPreferences: 0,
@@ -209,7 +211,8 @@ export async function openCommandPreferences() {
   raycast.openedPreferences++;
 }
 export const Alert = { ActionStyle: { Default: "default", Destructive: "destructive", Cancel: "cancel" } };
-export async function confirmAlert() {
+export async function confirmAlert(options: { title: string }) {
+  raycast.alerts.push(options.title);
   return raycast.confirmAnswer;
 }
 

@@ -1,8 +1,9 @@
+import { basename } from "node:path";
 import { Alert, confirmAlert, showInFinder, showToast, Toast } from "@raycast/api";
 import { showFailure } from "../failures/toast";
 import { mergeImported } from "../prompts/prompt-list";
 import type { Prompt } from "../prompts/prompt";
-import { writePromptFile } from "../storage/prompt-file";
+import { fileExists, promptFilePath, writePromptFile } from "../storage/prompt-file";
 import { usePrompts } from "./use-prompts";
 
 /** The prompts, with what Manage Prompts does to them: save one, delete one (asked first), import, export. */
@@ -28,11 +29,21 @@ export function usePromptEditor() {
     if (sure) await save(prompts.filter((item) => item.id !== prompt.id));
   };
 
-  const importAll = (imported: Prompt[]) => save(mergeImported(prompts, imported));
+  const importAll = async (imported: Prompt[]) => {
+    const merged = mergeImported(prompts, imported);
+    await save(merged.prompts);
+    await showToast({
+      style: Toast.Style.Success,
+      title: `Imported ${imported.length} ${imported.length === 1 ? "prompt" : "prompts"}`,
+      message: `${merged.added} added, ${merged.replaced} replaced`,
+    });
+  };
 
   const exportAll = async () => {
     try {
-      const path = await writePromptFile(prompts);
+      const path = promptFilePath();
+      if ((await fileExists(path)) && !(await confirmReplace(path))) return;
+      await writePromptFile(prompts, path);
       await showToast({
         style: Toast.Style.Success,
         title: `Exported ${prompts.length} prompts`,
@@ -45,6 +56,15 @@ export function usePromptEditor() {
   };
 
   return { prompts, isLoading, save, upsert, remove, importAll, exportAll };
+}
+
+/** Asks before Export Prompts replaces a file written earlier. */
+function confirmReplace(path: string): Promise<boolean> {
+  return confirmAlert({
+    title: `Replace ${basename(path)}?`,
+    message: `${path} exists already: exporting replaces it with the prompts you have now.`,
+    primaryAction: { title: "Replace", style: Alert.ActionStyle.Destructive },
+  });
 }
 
 /** What the actions of Manage Prompts work with. */

@@ -52,10 +52,19 @@ describe("prompt list", () => {
 
   it("finds a prompt by title, ignoring case, or by id", () => {
     const list = withBuiltIns(undefined);
-    expect(findPrompt(list, "fix spelling and grammar")?.id).toBe("fix-spelling-grammar");
-    expect(findPrompt(list, "translate-french")?.title).toBe("Translate to French");
-    expect(findPrompt(list, "Summ")?.id).toBe("summarise");
+    expect(findPrompt(list, "fix spelling and grammar")).toMatchObject({ prompt: { id: "fix-spelling-grammar" } });
+    expect(findPrompt(list, "translate-french")?.prompt.title).toBe("Translate to French");
+    expect(findPrompt(list, "Summ")).toMatchObject({ prompt: { id: "summarise" }, exact: false });
     expect(findPrompt(list, "nothing like this")).toBeUndefined();
+  });
+
+  it("prefers a whole title, then, given an argument, the prompt that takes one", () => {
+    const list = withBuiltIns(undefined);
+    expect(findPrompt(list, "translate to")).toMatchObject({ prompt: { id: "translate-to" }, exact: true });
+    expect(findPrompt(list, "Translate to...")).toMatchObject({ prompt: { id: "translate-to" }, exact: true });
+    expect(findPrompt(list, "translate", "Spanish")?.prompt.id).toBe("translate-to");
+    expect(findPrompt(list, "translate")?.prompt.id).toBe("translate-english");
+    expect(findPrompt(list, "Translate to English", "Spanish")?.prompt.id).toBe("translate-english");
   });
 
   it("exports and imports back the same prompts", () => {
@@ -75,11 +84,10 @@ describe("prompt list", () => {
   it("merges an import: same id replaces, new ones are added", () => {
     const changed = { ...custom, title: "Pirate 2" };
     const other = { ...custom, id: "c9", title: "Other" };
-    expect(mergeImported([custom, BUILT_IN_PROMPTS[0]], [changed, other]).map((prompt) => prompt.title)).toEqual([
-      "Pirate 2",
-      BUILT_IN_PROMPTS[0].title,
-      "Other",
-    ]);
+    expect(mergeImported([custom, BUILT_IN_PROMPTS[0]], [changed, other])).toMatchObject({ added: 1, replaced: 1 });
+    expect(
+      mergeImported([custom, BUILT_IN_PROMPTS[0]], [changed, other]).prompts.map((prompt) => prompt.title),
+    ).toEqual(["Pirate 2", BUILT_IN_PROMPTS[0].title, "Other"]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { BUILT_IN_PROMPTS, type Prompt, type ResultAction } from "./prompt";
+import { BUILT_IN_PROMPTS, placeholdersIn, type Prompt, type ResultAction } from "./prompt";
 import type { ReasoningEffort } from "../openai/completion";
 
 /** What is stored: the user's ordered list, and the built-ins they deleted (so new built-ins still appear). */
@@ -65,14 +65,38 @@ export function isModifiedBuiltIn(prompt: Prompt): boolean {
   );
 }
 
-/** Finds a prompt by id, or by title ignoring case and spaces (Run Prompt's argument). */
-export function findPrompt(prompts: Prompt[], nameOrId: string): Prompt | undefined {
-  const wanted = nameOrId.trim().toLowerCase().replace(/\s+/g, " ");
-  return (
+/** A title as Run Prompt compares it: case, repeated spaces and a closing ellipsis ignored. */
+function titleKey(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/\s*(…|\.\.\.)$/, "");
+}
+
+/** What Run Prompt found for a name: the prompt, and whether the name was its id or whole title. */
+export interface FoundPrompt {
+  prompt: Prompt;
+  exact: boolean;
+}
+
+/**
+ * Finds the prompt Run Prompt was asked for: by id, else by whole title (case, spaces and a closing "…" ignored),
+ * else among the titles beginning with the name the first that takes an `{argument}` when one was given, else the
+ * first of them.
+ */
+export function findPrompt(prompts: Prompt[], nameOrId: string, argument?: string): FoundPrompt | undefined {
+  const wanted = titleKey(nameOrId);
+  const exact =
     prompts.find((prompt) => prompt.id === nameOrId.trim()) ??
-    prompts.find((prompt) => prompt.title.toLowerCase() === wanted) ??
-    prompts.find((prompt) => prompt.title.toLowerCase().startsWith(wanted))
-  );
+    prompts.find((prompt) => titleKey(prompt.title) === wanted);
+  if (exact) return { prompt: exact, exact: true };
+  const starting = prompts.filter((prompt) => titleKey(prompt.title).startsWith(wanted));
+  const takesArgument = argument?.trim()
+    ? starting.find((prompt) => placeholdersIn(prompt.template).has("argument"))
+    : undefined;
+  const prompt = takesArgument ?? starting[0];
+  return prompt && { prompt, exact: false };
 }
 
 /** The JSON file written by Export Prompts. */
@@ -123,10 +147,14 @@ export function parsePromptFile(text: string): Prompt[] {
   });
 }
 
-/** Adds imported prompts: same id replaces, new ones go at the end. */
-export function mergeImported(prompts: Prompt[], imported: Prompt[]): Prompt[] {
+/** Adds imported prompts: same id replaces, new ones go at the end; says how many of each. */
+export function mergeImported(
+  prompts: Prompt[],
+  imported: Prompt[],
+): { prompts: Prompt[]; added: number; replaced: number } {
   const byId = new Map(imported.map((prompt) => [prompt.id, prompt]));
   const merged = prompts.map((prompt) => byId.get(prompt.id) ?? prompt);
   const existing = new Set(prompts.map((prompt) => prompt.id));
-  return [...merged, ...imported.filter((prompt) => !existing.has(prompt.id))];
+  const added = [...byId.values()].filter((prompt) => !existing.has(prompt.id));
+  return { prompts: [...merged, ...added], added: added.length, replaced: byId.size - added.length };
 }

@@ -53,4 +53,19 @@ describe("history bounds", () => {
     expect(searchHistory(entries, "question lyon").map((found) => found.id)).toEqual(["b"]);
     expect(searchHistory(entries, "").map((found) => found.id)).toEqual(["c", "b", "a"]);
   });
+
+  it("searches what was asked too, ignoring accents and case, but not the system's instructions", () => {
+    const chat: HistoryEntry = {
+      ...entry("chat", 1),
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        { role: "user", content: "Un résumé du livre ?" },
+        { role: "assistant", content: "Voici." },
+        { role: "user", content: "Et la fin, en détail ?" },
+      ],
+    };
+    expect(searchHistory([chat], "RESUME").map((found) => found.id)).toEqual(["chat"]);
+    expect(searchHistory([chat], "résumé détail").map((found) => found.id)).toEqual(["chat"]);
+    expect(searchHistory([chat], "helpful")).toEqual([]);
+  });
 });

@@ -65,12 +65,21 @@ export function isInterrupted(entry: HistoryEntry): boolean {
   return entry.status !== "done";
 }
 
-/** Entries whose question or answer contains every word of the search, newest first. */
+/** Text as History's search compares it: lower case, accents dropped (`Résumé` → `resume`). */
+function searchable(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/**
+ * Entries in which every word of the search appears, newest first: in the title, the answer, or the messages asked
+ * (the text a transform worked on, a chat's follow-ups and earlier answers), ignoring case and accents.
+ */
 export function searchHistory(entries: HistoryEntry[], search: string): HistoryEntry[] {
-  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = searchable(search).split(/\s+/).filter(Boolean);
   return entries
     .filter((entry) => {
-      const haystack = `${entry.title}\n${entry.answer}`.toLowerCase();
+      const asked = entry.messages.filter((message) => message.role !== "system").map((message) => message.content);
+      const haystack = searchable([entry.title, entry.answer, ...asked].join("\n"));
       return words.every((word) => haystack.includes(word));
     })
     .sort((a, b) => b.createdAt - a.createdAt);

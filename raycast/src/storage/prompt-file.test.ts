@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { BUILT_IN_PROMPTS } from "../prompts/prompt";
-import { readPromptFile, writePromptFile } from "./prompt-file";
+import { promptFilePath, readPromptFile, writePromptFile } from "./prompt-file";
 
 let folder: string | undefined;
 afterEach(async () => {
@@ -20,7 +20,7 @@ describe("prompt files", () => {
       template: "A haiku about {argument}",
       resultAction: "copy" as const,
     };
-    const path = await writePromptFile([custom, BUILT_IN_PROMPTS[0]], folder);
+    const path = await writePromptFile([custom, BUILT_IN_PROMPTS[0]], promptFilePath(folder));
     expect(path).toBe(join(folder, "passerelle-prompts.json"));
     const read = await readPromptFile(path);
     expect(read.map((prompt) => prompt.title)).toEqual(["Haiku", BUILT_IN_PROMPTS[0].title]);
