@@ -55,6 +55,14 @@ function typeIn(label: string, value: string) {
   fireEvent.change(field!, { target: { value } });
 }
 
+/** Opens Connect to Relay, chooses Type the Code, fills in the fields (by label) and presses Pair. */
+async function typeAndPair(fields: Record<string, string>) {
+  connectToRelay();
+  await runAction("Type the Code");
+  for (const [label, value] of Object.entries(fields)) typeIn(label, value);
+  await runAction("Pair");
+}
+
 describe("Connect to Relay", () => {
   it("pairs with a relay found on the network and stores it, id included", async () => {
     pairing.pairWithRelay.mockResolvedValue(paired);
@@ -70,10 +78,7 @@ describe("Connect to Relay", () => {
 
   it("finds the relay by the code when no address is typed", async () => {
     pairing.pairWithRelay.mockResolvedValue(paired);
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Pairing Code", CODE.toLowerCase());
-    await runAction("Pair");
+    await typeAndPair({ "Pairing Code": CODE.toLowerCase() });
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("success"));
     expect(network.findRelayById).toHaveBeenCalledWith("008j4ct4ank7", expect.anything());
     expect(pairing.pairWithRelay).toHaveBeenCalledWith(expect.objectContaining({ address: found.address }));
@@ -81,11 +86,7 @@ describe("Connect to Relay", () => {
 
   it("says so, and stores nothing, when the relay's certificate is not the one of the code", async () => {
     pairing.pairWithRelay.mockRejectedValue(new CertificateMismatchError("another certificate"));
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Pairing Code", CODE);
-    typeIn("Relay Address", "10.0.0.9:8787");
-    await runAction("Pair");
+    await typeAndPair({ "Pairing Code": CODE, "Relay Address": "10.0.0.9:8787" });
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
     expect(raycast.toasts.at(-1)?.title).toBe("Not the relay of this code");
     expect(raycast.storage.has(PAIRED_RELAY_KEY)).toBe(false);
@@ -93,10 +94,7 @@ describe("Connect to Relay", () => {
 
   it("says the relay was not found when no relay with the code answers, through the one failure toast", async () => {
     network = fakeNetwork([]);
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Pairing Code", CODE);
-    await runAction("Pair");
+    await typeAndPair({ "Pairing Code": CODE });
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
     expect(raycast.toasts.at(-1)).toMatchObject({ title: "Relay not found", primaryAction: { title: "Copy Error" } });
     expect(pairing.pairWithRelay).not.toHaveBeenCalled();
@@ -124,10 +122,7 @@ describe("Connect to Relay", () => {
   });
 
   it("refuses what is not a code before going to the network", async () => {
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Pairing Code", "1234");
-    await runAction("Pair");
+    await typeAndPair({ "Pairing Code": "1234" });
     expect(await screen.findByRole("alert")).toBeTruthy();
     expect(pairing.pairWithRelay).not.toHaveBeenCalled();
   });
@@ -147,10 +142,7 @@ describe("Connect to Relay, for a relay already paired that moved", () => {
   it("finds it again from its new address alone: the pinned certificate proves it is the same relay", async () => {
     const stale = relay.pair(`127.0.0.1:${await closedPort()}`); // paired at an address it left
     network = fakeNetwork([]); // and this network hides its announcements
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Relay Address", relay.address);
-    await runAction("Pair");
+    await typeAndPair({ "Relay Address": relay.address });
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("success"));
     expect(raycast.toasts.at(-1)?.title).toBe("Found the paired relay again");
     expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual({
@@ -164,10 +156,7 @@ describe("Connect to Relay, for a relay already paired that moved", () => {
 
   it("refuses another relay at that address, and keeps the pairing as it was", async () => {
     const stale = relay.pair(`127.0.0.1:${await closedPort()}`);
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Relay Address", impostor.address);
-    await runAction("Pair");
+    await typeAndPair({ "Relay Address": impostor.address });
     await waitFor(() => expect(raycast.toasts.at(-1)?.style).toBe("failure"));
     expect(raycast.toasts.at(-1)?.title).toBe("Relay certificate does not match");
     expect(JSON.parse(String(raycast.storage.get(PAIRED_RELAY_KEY)))).toEqual(stale);
@@ -175,10 +164,7 @@ describe("Connect to Relay, for a relay already paired that moved", () => {
   });
 
   it("still asks for a code when this Mac is not paired", async () => {
-    connectToRelay();
-    await runAction("Type the Code");
-    typeIn("Relay Address", relay.address);
-    await runAction("Pair");
+    await typeAndPair({ "Relay Address": relay.address });
     expect((await screen.findByRole("alert")).textContent).toMatch(/letters and digits/);
     expect(raycast.storage.has(PAIRED_RELAY_KEY)).toBe(false);
   });

@@ -2,7 +2,7 @@ import { Action, ActionPanel, Detail, Icon, Keyboard } from "@raycast/api";
 import { useState, type ReactNode } from "react";
 import { attachedFrom, attachToLastQuestion, lastQuestionFiles } from "../attachments/attach";
 import { showFailure } from "../failures/toast";
-import { answerMarkdown } from "../helpers/format";
+import { answerMarkdown } from "../helpers/answer-markdown";
 import { useAnswer, type AnswerOptions, type AnswerState } from "../hooks/use-answer";
 import { useServedByPC } from "../hooks/use-served-by-pc";
 import { useThinkingClock } from "../hooks/use-thinking-clock";

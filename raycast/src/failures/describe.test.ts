@@ -1,52 +1,36 @@
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { APIConnectionError, APIUserAbortError } from "openai";
+import { APIConnectionError } from "openai";
 import { describe, expect, it } from "vitest";
 // The relay's own list of the codes it sends: the contract this file holds the extension to.
-import { RELAY_ERROR_CODES, RELAY_ERROR_TYPE as RELAY_MARKER } from "../../../relay/src/errors";
+import { RELAY_ERROR_CODES } from "../../../relay/src/errors";
 import { makeSelfSignedCertificate } from "../../test/certificates";
 import { responseEvent } from "../../test/fake-responses";
 import { chunkEvent, errorResponse, fakeFetch, sseResponse } from "../../test/fake-openai";
+import { connectionError, errorFor, pinError } from "../../test/failures";
 import { closedPort } from "../../test/ports";
 import { streamCompletion } from "../openai/completion";
+import { parseRelayAddress } from "../relay/address";
+import { createRelayClient } from "../relay/transport";
+import { isRelayUnreachable, RELAY_ERROR_TYPE } from "./classify";
+import { describeFailure } from "./describe";
 import {
   AttachmentTooLargeError,
   AttachmentUnusableError,
   CertificateMismatchError,
-  NotPairedError,
-  PairingCodeError,
-  PinMismatchError,
-  RelayNotFoundError,
-  RelayUnreachableError,
   NothingSelectedError,
   NothingToAttachError,
+  NotPairedError,
+  PairingCodeError,
+  RelayNotFoundError,
+  RelayUnreachableError,
   RequestTooLargeError,
   ScreenRecordingDeniedError,
 } from "./errors";
-import { createRelayClient } from "../relay/transport";
-import { isCancellation, isRelayUnreachable, RELAY_ERROR_TYPE } from "./classify";
-import { describeFailure } from "./describe";
 import { RELAY_FAILURES } from "./relay-wording";
-import { redactSecrets } from "./wording";
-import { parseRelayAddress } from "../relay/address";
 
 /** Titles that say nothing about what happened: no failure the relay can send may end on one of them. */
 const GENERIC_TITLES = ["Something went wrong", "Request failed", "OpenAI had a problem", "OpenAI refused the request"];
-
-/** The error the official client raises for this response. */
-async function errorFor(response: Response): Promise<unknown> {
-  const { fetch } = fakeFetch(() => response.clone());
-  const client = createRelayClient({ address: "10.0.0.2", scheme: "http" }, "sk-test-1", { fetch, maxRetries: 0 });
-  return client.chat.completions.create({ model: "gpt-4.1-mini", messages: [{ role: "user", content: "hi" }] }).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
-function connectionError(code: string): APIConnectionError {
-  const inner = Object.assign(new Error(`connect ${code}`), { code });
-  return new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: inner }) });
-}
 
 describe("describeFailure", () => {
   it("tells to check the key when OpenAI answers 401, without echoing the key", async () => {
@@ -103,15 +87,6 @@ describe("describeFailure", () => {
     expect(describeFailure(rate).message).toContain("20 s");
   });
 
-  it("has words for every code the relay sends, and for no code it does not", () => {
-    const missing = RELAY_ERROR_CODES.filter((code) => !RELAY_FAILURES[code]);
-    expect(missing, "relay codes without wording in RELAY_FAILURES").toEqual([]);
-    const stale = Object.keys(RELAY_FAILURES).filter(
-      (code) => !(RELAY_ERROR_CODES as readonly string[]).includes(code),
-    );
-    expect(stale, "wording for codes the relay never sends").toEqual([]);
-  });
-
   // Whatever status the relay pairs a code with (its 401 is not OpenAI's 401, its 502 not OpenAI's outage).
   it.each(RELAY_ERROR_CODES.flatMap((code) => [400, 401, 413, 429, 502, 504].map((status) => [code, status] as const)))(
     "words the relay's %s (status %i) as the relay's failure, not a generic one",
@@ -121,20 +96,6 @@ describe("describeFailure", () => {
       expect(failure.title).toBe(RELAY_FAILURES[code].title);
       expect(GENERIC_TITLES).not.toContain(failure.title);
       expect(failure.fix).toBe(RELAY_FAILURES[code].fix);
-    },
-  );
-
-  it("knows the relay's marker by the relay's own name for it", () => {
-    expect(RELAY_ERROR_TYPE).toBe(RELAY_MARKER);
-  });
-
-  // An upstream (OpenAI, a local server) may use a code the relay also uses: without the marker, it is the upstream's.
-  it.each(RELAY_ERROR_CODES.flatMap((code) => [400, 401, 429, 502].map((status) => [code, status] as const)))(
-    "words an unmarked %s (status %i) as the upstream's error, not the relay's",
-    async (code, status) => {
-      const message = "We could not parse the JSON body of your request.";
-      const error = await errorFor(errorResponse(status, { message, type: "invalid_request_error", code }));
-      expect(describeFailure(error).title).not.toBe(RELAY_FAILURES[code].title);
     },
   );
 
@@ -227,38 +188,6 @@ describe("describeFailure", () => {
     expect(describeFailure(connectionError(code)).message).toMatch(advice);
   });
 
-  // Every X509 verify code Node's TLS can refuse a certificate with, the host check's, and the pin's own.
-  it.each([
-    "PASSERELLE_PIN_MISMATCH",
-    "DEPTH_ZERO_SELF_SIGNED_CERT",
-    "SELF_SIGNED_CERT_IN_CHAIN",
-    "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "UNABLE_TO_GET_ISSUER_CERT",
-    "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-    "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
-    "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
-    "CERT_SIGNATURE_FAILURE",
-    "CERT_NOT_YET_VALID",
-    "CERT_HAS_EXPIRED",
-    "ERROR_IN_CERT_NOT_BEFORE_FIELD",
-    "ERROR_IN_CERT_NOT_AFTER_FIELD",
-    "CERT_CHAIN_TOO_LONG",
-    "CERT_REVOKED",
-    "INVALID_CA",
-    "PATH_LENGTH_EXCEEDED",
-    "INVALID_PURPOSE",
-    "CERT_UNTRUSTED",
-    "CERT_REJECTED",
-    "HOSTNAME_MISMATCH",
-    "ERR_TLS_CERT_ALTNAME_INVALID",
-  ])("calls %s a certificate refusal, never a network problem", (code) => {
-    expect(describeFailure(connectionError(code))).toMatchObject({
-      title: "Relay certificate does not match",
-      fix: "connect-to-relay",
-    });
-    expect(isRelayUnreachable(connectionError(code))).toBe(false);
-  });
-
   it("calls an impostor with the paired certificate's name a certificate refusal (a real TLS server)", async () => {
     const name = `passerelle-impostor-${process.pid}`;
     const [paired, impostor] = [await makeSelfSignedCertificate(name), await makeSelfSignedCertificate(name)];
@@ -289,10 +218,7 @@ describe("describeFailure", () => {
   });
 
   it("explains a refused certificate or pin", () => {
-    const pin = new APIConnectionError({
-      cause: new TypeError("fetch failed", { cause: new PinMismatchError("another certificate") }),
-    });
-    expect(describeFailure(pin)).toMatchObject({
+    expect(describeFailure(pinError())).toMatchObject({
       title: "Relay certificate does not match",
       message: expect.stringMatching(/pair again with Connect to Relay/),
       fix: "connect-to-relay",
@@ -300,6 +226,13 @@ describe("describeFailure", () => {
     expect(describeFailure(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT")).title).toBe(
       "Relay certificate does not match",
     );
+  });
+
+  it("keeps what arrived when the connection closes mid-answer, and says to Regenerate", () => {
+    expect(describeFailure(new TypeError("terminated"), { address: "https://10.0.0.2:8787" })).toMatchObject({
+      title: "Relay stopped mid-answer (https://10.0.0.2:8787)",
+      message: expect.stringMatching(/What arrived is kept; Regenerate to ask again\.$/),
+    });
   });
 
   it("says how to pair when this Mac is not paired, with Connect to Relay as the fix", () => {
@@ -332,56 +265,6 @@ describe("describeFailure", () => {
       error = caught;
     }
     expect(describeFailure(error)).toMatchObject({ title: "Relay address not usable", fix: "connect-to-relay" });
-  });
-});
-
-describe("isRelayUnreachable", () => {
-  it.each(["ECONNREFUSED", "EHOSTUNREACH", "ETIMEDOUT", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])(
-    "is true for %s in the cause chain of the client's connection error",
-    (code) => {
-      expect(isRelayUnreachable(connectionError(code))).toBe(true);
-    },
-  );
-
-  it("is false for a certificate or pin error, even next to a connection code", () => {
-    const pin = new APIConnectionError({
-      cause: new TypeError("fetch failed", { cause: new PinMismatchError("another certificate") }),
-    });
-    expect(isRelayUnreachable(pin)).toBe(false);
-    expect(isRelayUnreachable(connectionError("DEPTH_ZERO_SELF_SIGNED_CERT"))).toBe(false);
-    const both = new APIConnectionError({
-      cause: new AggregateError([
-        Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
-        new PinMismatchError("another certificate"),
-      ]),
-    });
-    expect(isRelayUnreachable(both)).toBe(false);
-  });
-
-  it("is false for answers, cancellations and codes that do not mean the relay moved", async () => {
-    expect(isRelayUnreachable(await errorFor(new Response("Not Found", { status: 404 })))).toBe(false);
-    expect(isRelayUnreachable(new APIUserAbortError())).toBe(false);
-    expect(isRelayUnreachable(connectionError("ECONNRESET"))).toBe(false);
-    expect(isRelayUnreachable(new Error("ECONNREFUSED"))).toBe(false);
-  });
-
-  it("is true for a refused connection from a real socket", async () => {
-    const client = createRelayClient({ address: `127.0.0.1:${await closedPort()}`, scheme: "http" }, "sk-test-1", {
-      maxRetries: 0,
-    });
-    expect(isRelayUnreachable(await client.models.list().catch((caught: unknown) => caught))).toBe(true);
-  });
-});
-
-describe("isCancellation and redactSecrets", () => {
-  it("recognises a cancelled request", () => {
-    expect(isCancellation(new APIUserAbortError())).toBe(true);
-    expect(isCancellation(new DOMException("aborted", "AbortError"))).toBe(true);
-    expect(isCancellation(new Error("boom"))).toBe(false);
-  });
-
-  it("masks keys", () => {
-    expect(redactSecrets("key sk-proj-AbC_12-x and sk-test****wxyz")).toBe("key sk-… and sk-…");
   });
 });
 

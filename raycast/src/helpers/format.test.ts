@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerMarkdown, formatDuration, formatSize, formatUsage } from "./format";
+import { formatDuration, formatMegabytes, formatSize, formatUsage } from "./format";
 
 describe("format", () => {
   it("formats usage, durations and sizes", () => {
@@ -10,20 +10,8 @@ describe("format", () => {
     expect(formatDuration(65_000)).toBe("1 min 5 s");
     expect(formatSize(120)).toBe("120 characters");
     expect(formatSize(48_200)).toBe("48k characters");
-  });
-
-  it("says where an answer stands", () => {
-    expect(answerMarkdown({ text: "", isLoading: true, interrupted: false })).toMatch(/Waiting/);
-    expect(answerMarkdown({ text: "Hi", isLoading: false, interrupted: true })).toBe(
-      "Hi\n\n---\n_Stopped before the end._",
-    );
-    expect(
-      answerMarkdown({
-        text: "",
-        isLoading: false,
-        interrupted: false,
-        error: { title: "Relay not running", message: "Start it." },
-      }),
-    ).toBe("## Relay not running\n\nStart it.");
+    expect(formatMegabytes(4_200_000)).toBe("4.2 MB");
+    expect(formatMegabytes(8_000_000)).toBe("8 MB");
+    expect(formatMegabytes(26_400_000)).toBe("26 MB");
   });
 });

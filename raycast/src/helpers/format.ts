@@ -22,8 +22,6 @@ export function formatSize(chars: number): string {
   return `${(chars / 1_000_000).toFixed(1)}M characters`;
 }
 
-export { answerMarkdown } from "./answer-markdown";
-
 /** `12.4 MB` (decimal megabytes, as the relay's `--max-body` counts them). */
 export function formatMegabytes(bytes: number): string {
   const value = bytes / 1_000_000;

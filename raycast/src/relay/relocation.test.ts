@@ -1,22 +1,14 @@
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { APIConnectionError, APIUserAbortError } from "openai";
+import { APIUserAbortError } from "openai";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeSelfSignedCertificate, type TestCertificate } from "../../test/certificates";
+import { connectionError, pinError } from "../../test/failures";
 import { closedPort } from "../../test/ports";
 import { describeFailure } from "../failures/describe";
-import { PinMismatchError, RelayUnreachableError } from "../failures/errors";
+import { RelayUnreachableError } from "../failures/errors";
 import { createRelayClient, type RelayConnection } from "./transport";
 import { withRelocation } from "./relocation";
-
-function connectionError(code: string): APIConnectionError {
-  const inner = Object.assign(new Error(`connect ${code}`), { code });
-  return new APIConnectionError({ cause: Object.assign(new TypeError("fetch failed"), { cause: inner }) });
-}
-const pinError = () =>
-  new APIConnectionError({
-    cause: new TypeError("fetch failed", { cause: new PinMismatchError("another certificate") }),
-  });
 
 const paired = { address: "https://10.77.0.1:8787", scheme: "https" as const, deviceToken: "psr_token" };
 const moved = { ...paired, address: "https://10.77.0.3:8787" };
