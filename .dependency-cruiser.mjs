@@ -1,14 +1,17 @@
 // The relay's architecture, checked by `npm run lint`: no import cycle, and each layer imports only those below it.
+/** Shared with the extension's own configuration (raycast/.dependency-cruiser.mjs). */
+export const noCycle = {
+  name: "no-cycle",
+  comment: "Modules that import each other cannot be understood, tested or loaded one at a time.",
+  severity: "error",
+  from: {},
+  to: { circular: true },
+};
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
-    {
-      name: "no-cycle",
-      comment: "Modules that import each other cannot be understood, tested or loaded one at a time.",
-      severity: "error",
-      from: {},
-      to: { circular: true },
-    },
+    noCycle,
     {
       name: "request-path-reads-down",
       comment: "A request goes http → auth → upstream: nothing on its way imports a step before it.",

@@ -1,15 +1,11 @@
 // The extension's architecture, checked by `npm run lint` with the tool that checks the relay's: no import cycle
 // (type-only imports count: a circle of types is a circle of ideas), and plain modules below the views.
+import { noCycle } from "../.dependency-cruiser.mjs";
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
-    {
-      name: "no-cycle",
-      comment: "Modules that import each other cannot be understood, tested or loaded one at a time.",
-      severity: "error",
-      from: {},
-      to: { circular: true },
-    },
+    noCycle,
     {
       name: "plain-modules-below-views",
       comment:
