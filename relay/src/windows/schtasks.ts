@@ -1,5 +1,5 @@
 /** The logon task (schtasks and Task Scheduler XML), and the Startup folder script used when Task Scheduler refuses. */
-import { quoteWindows, type CommandLine } from "./command-line.js";
+import { powershell, quoteWindows, systemTool, type CommandLine } from "./command-line.js";
 
 export const TASK_NAME = "Passerelle relay";
 
@@ -63,29 +63,43 @@ export function encodeTaskXml(text: string): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace(/\r?\n/g, "\r\n"), "utf16le")]);
 }
 
-export function autostartCommand(xmlPath: string): CommandLine {
-  return { file: "schtasks", args: ["/Create", "/TN", TASK_NAME, "/XML", xmlPath, "/F"] };
+export function autostartCommand(xmlPath: string, env: NodeJS.ProcessEnv = process.env): CommandLine {
+  return { file: systemTool("schtasks", env), args: ["/Create", "/TN", TASK_NAME, "/XML", xmlPath, "/F"] };
 }
 
-export function removeAutostartCommand(): CommandLine {
-  return { file: "schtasks", args: ["/Delete", "/TN", TASK_NAME, "/F"] };
+export function removeAutostartCommand(env: NodeJS.ProcessEnv = process.env): CommandLine {
+  return { file: systemTool("schtasks", env), args: ["/Delete", "/TN", TASK_NAME, "/F"] };
 }
 
-/** The fallback when Task Scheduler refuses (a locked-down PC): a script in the user's Startup folder. */
+/**
+ * The fallback when Task Scheduler refuses (a locked-down PC): a script in the user's Startup folder that
+ * starts the relay in a minimised window. cmd reads a script in the console's code page (850 on a French
+ * PC): the first lines are plain ASCII, then `chcp 65001` makes it read the rest, and its paths with
+ * accents (`Mes documents (élève)`), as UTF-8, the way the file is written.
+ */
 export function startupFolderScript(task: Omit<LogonTask, "user">): string {
   // cmd expands %NAME% even inside quotes: a path with % keeps it literal as %%.
   const cmd = (text: string) => text.replace(/%/g, "%%");
   const line = [task.program, ...task.args].map((a) => cmd(quoteWindows(a))).join(" ");
   return [
     "@echo off",
+    "chcp 65001 >nul",
     "rem Passerelle relay, started at login (passerelle setup --autostart; --no-autostart removes this file).",
     `cd /d ${cmd(quoteWindows(task.workingDirectory))}`,
-    `start "Passerelle relay" ${line}`,
+    `start "Passerelle relay" /min ${line}`,
     "",
   ].join("\r\n");
 }
 
-/** Where the Startup folder script goes: `%APPDATA%\Microsoft\Windows\Start Menu\Programs\Startup`. */
-export function startupScriptPath(appData: string): string {
-  return `${appData.replace(/\\+$/, "")}\\Microsoft\\Windows\\Start Menu\\Programs\\Startup\\${TASK_NAME}.cmd`;
+/**
+ * Asks Windows where this user's Startup folder is (printed as UTF-8): a school domain may redirect the
+ * Start menu away from `%APPDATA%`, so the folder is never built from it.
+ */
+export function startupFolderCommand(env: NodeJS.ProcessEnv = process.env): CommandLine {
+  return powershell("[Console]::OutputEncoding = [Text.Encoding]::UTF8; [Environment]::GetFolderPath('Startup')", env);
+}
+
+/** Where the Startup folder script goes, in the folder Windows gave. */
+export function startupScriptPath(startupFolder: string): string {
+  return `${startupFolder.trim().replace(/\\+$/, "")}\\${TASK_NAME}.cmd`;
 }

