@@ -141,7 +141,7 @@ export const deviceTokenInvalid = () =>
   new RelayError(
     401,
     "device_token_invalid",
-    "This relay answers paired devices only. On a Mac, pair with the Connect to Relay command in Raycast; for a script, run `passerelle pair --cli NAME` on the relay's PC and send the token it prints in the X-Passerelle-Token header.",
+    "This relay answers paired devices only. On a Mac, pair with the Connect to Relay command in Raycast; for a script, run the relay's pair --cli NAME command on its PC (`.\\passerelle.exe pair --cli NAME` in passerelle.exe's folder, `npx.cmd passerelle pair --cli NAME` from the source) and send the token it prints in the X-Passerelle-Token header.",
   );
 
 /** Wrong device tokens or pairing codes, from this address or from everyone: wait `seconds`. */
@@ -158,7 +158,7 @@ export const registryDamaged = () =>
   new RelayError(
     503,
     "device_registry_damaged",
-    "The relay's list of paired devices is damaged, so it cannot check or pair this device. On the relay's PC, run `passerelle devices`: it says what happened and how to restore the list or start afresh.",
+    "The relay's list of paired devices is damaged, so it cannot check or pair this device. On the relay's PC, its window says what happened and how to restore the list or start afresh (so does its devices command).",
   );
 
 // Pairing and the owner's control requests
@@ -167,7 +167,7 @@ export const pairingCodeWrong = () =>
   new RelayError(
     401,
     "pairing_code_wrong",
-    "The relay is not showing this pairing code: it may be mistyped, used already, or expired. Check it, or show a new one with `passerelle pair` on the PC (or p in the relay's window).",
+    "The relay is not showing this pairing code: it may be mistyped, used already, or expired. Check it, or show a new one: press p in the relay's window on the PC.",
   );
 
 export const controlRefused = () =>

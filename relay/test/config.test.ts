@@ -81,7 +81,7 @@ describe("relay settings", () => {
     [["--connect-timeout", "0"], /^--connect-timeout: "0" is not a number of seconds/],
     [["--connect-timeout=-1"], /^--connect-timeout: "-1" is not a number of seconds/],
     [["--host", "bad host!"], /^--host: "bad host!" is not a host name/],
-    [["--verbos"], /^Unknown option '--verbos'\. See `passerelle --help`/],
+    [["--verbos"], /^Unknown option '--verbos'\. --help lists the options\.$/],
   ])("refuses %j with one line naming the setting", (argv, message) => {
     let error: unknown;
     try {

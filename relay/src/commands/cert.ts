@@ -5,7 +5,7 @@ import { commandArgs, type Command } from "./io.js";
 
 /** `passerelle cert`: the relay's certificate (PEM), its fingerprint and id; `--path` prints only the file's path. */
 export const cert: Command = async (args, io) => {
-  const parsed = commandArgs("cert", "passerelle cert [--path]", args, { options: { path: { type: "boolean" } } }, io);
+  const parsed = commandArgs("cert", "cert [--path]", args, { options: { path: { type: "boolean" } } }, io);
   if (!parsed) return 2;
   const identity = await loadOrCreateIdentity(relayHome(io.env));
   if (parsed.values.path) {

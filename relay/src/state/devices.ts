@@ -58,16 +58,18 @@ export class RegistryDamagedError extends Error {
   }
 }
 
-/** Words for the person at the relay: what happened and the two ways out. */
-export function damageNotice(damage: RegistryDamage, file: string): string {
+/** Words for the person at the relay: what happened and the two ways out, as `typed` at their prompt. */
+export function damageNotice(damage: RegistryDamage, file: string, typed = "passerelle"): string {
   const kept = damage.keptAt ? ` A copy of it as found is kept at ${damage.keptAt}.` : "";
+  const devices = (n: number) => `${n} device${n === 1 ? "" : "s"}`;
   const restore =
     damage.inBackup !== undefined
-      ? `  passerelle devices --restore   put back the last good list (${damage.inBackup} device${damage.inBackup === 1 ? "" : "s"})\n`
+      ? `To put back the last good list (${devices(damage.inBackup)}):\n  ${typed} devices --restore\n`
       : "";
   return `The list of paired devices (${file}) is damaged: ${damage.reason}.${kept}
-${damage.readable} device${damage.readable === 1 ? " still works" : "s still work"}; the relay pairs no new device until you choose:
-${restore}  passerelle devices --reset     start afresh (every device pairs again)
+${devices(damage.readable)} ${damage.readable === 1 ? "still works" : "still work"}; the relay pairs no new device until you choose.
+${restore}To start afresh (every device pairs again):
+  ${typed} devices --reset
 `;
 }
 
@@ -308,7 +310,7 @@ export class DeviceRegistry {
     return withStateLock(this.path, () => {
       if (this.backupCount() === undefined)
         throw new Error(
-          `there is no last good list to restore (${basename(this.backupPath)} is missing or damaged too); \`passerelle devices --reset\` starts afresh`,
+          `there is no last good list to restore (${basename(this.backupPath)} is missing or damaged too); --reset starts afresh instead`,
         );
       const { devices } = parseRegistry(readStateFile(this.backupPath));
       this.keepAsideBeforeChoice();

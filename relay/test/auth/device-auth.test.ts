@@ -41,7 +41,7 @@ describe("only paired devices may use /v1", () => {
         expect(res.status, String(token?.length)).toBe(401);
         const body = (await res.json()) as { error: { code: string; message: string; type: string } };
         expect(body.error).toMatchObject({ code: "device_token_invalid", type: "passerelle_error" });
-        expect(body.error.message).toContain("passerelle pair");
+        expect(body.error.message).toContain("pair --cli NAME");
       }
       expect(upstream.requests).toHaveLength(0);
     } finally {

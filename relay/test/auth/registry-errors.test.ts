@@ -90,7 +90,7 @@ describe("a damaged devices.json", () => {
     expect(listed.code).toBe(1);
     expect(listed.err).toContain("does not parse");
     expect(listed.err).toContain(kept[0]);
-    expect(listed.err).toContain("put back the last good list (3 devices)");
+    expect(listed.err).toContain("To put back the last good list (3 devices):");
     // No new pairing until the person chooses: neither a script nor a Mac; the Mac's code stays good.
     const refused = await run(home, "pair", "--cli", "script-c", "--json");
     expect(refused.code).toBe(1);

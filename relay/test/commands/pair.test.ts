@@ -1,13 +1,16 @@
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { runSubcommand } from "../../src/commands/dispatch.js";
+import type { CommandIO } from "../../src/commands/io.js";
 import { DEVICES_FILE, tokenDigest } from "../../src/state/devices.js";
 import { runCommand } from "../support/command.js";
 import { useRelayWithFakeUpstream } from "../support/fixture.js";
+import { powerShell51Problems } from "../support/powershell.js";
 
 const t = useRelayWithFakeUpstream();
 
@@ -41,6 +44,8 @@ describe("pair --cli snippets", () => {
       // The snippet imports openai and undici as a project of its own would: from a node_modules beside it.
       const modules = fileURLToPath(new URL("../../../node_modules", import.meta.url));
       symlinkSync(modules, join(dir, "node_modules"), "junction");
+      // As the words above the code say: the certificate copied beside the script.
+      copyFileSync(t.relay.relay.security.identity.certPath, join(dir, "relay-cert.pem"));
       const file = join(dir, "ask.mjs");
       t.upstream.options = { words: ["Bonjour", "du", "PC"] };
       writeFileSync(
@@ -54,6 +59,7 @@ console.log(text);
 `,
       );
       const run = await promisify(execFile)(process.execPath, [file], {
+        cwd: dir,
         env: { ...process.env, PASSERELLE_TOKEN: token, OPENAI_API_KEY: "sk-test-from-the-snippet" },
         timeout: 20_000,
       });
@@ -73,7 +79,7 @@ console.log(text);
     const code = snippet(out, "Python (");
     expect(code).not.toMatch(/import httpx|httpx\.Client/);
     expect(code).toContain("http_client=openai.DefaultHttpxClient(verify=tls)");
-    expect(code).toContain(`cafile=${JSON.stringify(t.relay.relay.security.identity.certPath)}`);
+    expect(code).toContain('cafile="relay-cert.pem"');
     expect(code).toContain("tls.check_hostname = False");
     expect(code).toMatch(/base_url="https:\/\/127\.0\.0\.1:\d+\/v1"/);
     expect(code).toContain('os.environ["PASSERELLE_TOKEN"]');
@@ -84,6 +90,30 @@ console.log(text);
       expect(parsed.stderr.toString()).toBe("");
       expect(parsed.status).toBe(0);
     }
+  });
+
+  it("speaks of the computer that runs the script: the certificate to copy there, never this PC's path in code, and the relay's port", async () => {
+    const { out } = await pairScript("elsewhere");
+    const { certPath } = t.relay.relay.security.identity;
+    const code = snippet(out, "Python (") + snippet(out, "Node (");
+    expect(code).not.toContain(certPath);
+    expect(out).toContain(`Copy ${certPath}\nto the computer that runs the script, beside the script`);
+    expect(out).not.toContain("<port>");
+    expect(out).toMatch(new RegExp(`https://[\\w-]+\\.local:${t.relay.relay.port}/v1`));
+  });
+
+  it("tells how to unpair it with a command PowerShell 5.1 runs as printed", async () => {
+    let out = "";
+    const io: CommandIO = {
+      env: { PASSERELLE_HOME: t.relay.home },
+      out: (text) => void (out += text),
+      err: () => {},
+      typed: ".\\passerelle.exe",
+    };
+    expect(await runSubcommand(["pair", "--cli", "Mon script (test)"], io)).toBe(0);
+    const revoke = /`([^`]+ revoke [^`]+)`/.exec(out)![1]!;
+    expect(revoke).toBe(".\\passerelle.exe revoke 'Mon script (test)'");
+    expect(powerShell51Problems(revoke)).toEqual([]);
   });
 });
 
