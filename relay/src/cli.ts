@@ -1,11 +1,11 @@
 /** The relay's entry: `passerelle [options]` runs the relay in its window; `passerelle <command>` runs a command. */
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { isSea } from "node:sea";
 import { ConfigError, OPTIONS_HELP, loadConfig, type RelayConfig } from "./config.js";
 import { errorDetail } from "./errors.js";
-import { isSubcommand, runSubcommand, SUBCOMMANDS_HELP } from "./commands/dispatch.js";
-import { pairingInstructions } from "./console/pairing-instructions.js";
-import { processSetupEnvironment } from "./commands/setup.js";
+import { isSubcommand, runSubcommand, subcommandsHelp } from "./commands/dispatch.js";
+import { processSetupEnvironment } from "./commands/setup-environment.js";
 import { installCrashHandlers } from "./console/crash.js";
 import { currentNetworks } from "./network/addresses.js";
 import { startBanner } from "./console/banner.js";
@@ -14,32 +14,40 @@ import { lineLogger } from "./http/request-log.js";
 import { damageNotice } from "./state/devices.js";
 import { moveRoamingHome } from "./state/home.js";
 import type { Relay } from "./http/server.js";
-import { selfInvocation } from "./commands/self-invocation.js";
+import { selfInvocation, typedProgram } from "./commands/self-invocation.js";
 import { createShutdown, onStopSignals } from "./console/shutdown.js";
 import { version } from "./version.js";
+import { wrapText } from "./console/wrap.js";
+import { inNewWindow } from "./windows/command-line.js";
 
-const HELP = `Passerelle relay ${version}: the OpenAI API for the Macs on this network, with the key each Mac sends.
+/** `--help`, with the program's name as the person types it at this prompt. */
+function help(): string {
+  const typed = typedProgram(selfInvocation(), { cwd: process.cwd() });
+  return `Passerelle relay ${version}: the OpenAI API for the Macs on this network, with the key each
+Mac sends.
 
-Usage: passerelle [options]
+Usage: ${typed} [options]
+       ${typed} <command> [options]
 
 Options (each also an environment variable):
 ${OPTIONS_HELP}
   --help, --version
 
-${SUBCOMMANDS_HELP}`;
+${subcommandsHelp(typed)}`;
+}
 
 async function main(argv: string[]): Promise<void> {
   if (isSubcommand(argv[0])) return void (process.exitCode = await runSubcommand(argv));
-  if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(HELP);
+  if (argv.includes("--help") || argv.includes("-h")) return void process.stdout.write(help());
   if (argv.includes("--version")) return void process.stdout.write(version + "\n");
 
   installCrashHandlers();
-  const print = (line: string) => void process.stdout.write(line + "\n");
+  const print = (line: string) => void process.stdout.write(wrapText(line) + "\n");
   const moved = moveRoamingHome();
   const config = loadConfig(argv, process.env);
   if (moved) print(moved);
   const relay = await startOrShowRunning(config, argv, print);
-  if (relay) await runInWindow(config, relay, print);
+  if (relay) await runInWindow(config, relay, print, argv);
   else await holdWindow();
 }
 
@@ -72,14 +80,26 @@ async function startServing(config: RelayConfig, argv: string[], print: (line: s
 }
 
 /** The running relay's window: what it says at start, and how it stops, pairs, announces and opens the firewall. */
-async function runInWindow(config: RelayConfig, relay: Relay, print: (line: string) => void): Promise<void> {
+async function runInWindow(
+  config: RelayConfig,
+  relay: Relay,
+  print: (line: string) => void,
+  argv: string[],
+): Promise<void> {
   // One shutdown for Ctrl+C (signal or key), Ctrl+Break, the window closing and SIGTERM.
-  const started: { extras?: RelayExtras } = {};
+  const started: { extras?: RelayExtras; successor?: string } = {};
   const shutdown = createShutdown({
     stop: async (graceMs) => void (await Promise.all([started.extras?.stop(), relay.stop(graceMs)])),
     graceMs: config.stopGraceMs,
     print,
-    exit: (code) => process.exit(code),
+    exit: (code) => {
+      // Setup installed the relay elsewhere: it starts there, in a window of its own, once this one let go of the port.
+      if (started.successor) {
+        const { file, args } = inNewWindow(started.successor, argv);
+        spawn(file, args, { detached: true, stdio: "ignore", windowsVerbatimArguments: true }).unref();
+      }
+      process.exit(code);
+    },
   });
   onStopSignals(shutdown);
 
@@ -88,18 +108,20 @@ async function runInWindow(config: RelayConfig, relay: Relay, print: (line: stri
   print(startMessage(config, relay, addresses, self.typed));
   // A damaged list of devices is said at start, and whenever it is found later, with the two ways out.
   const registry = relay.security.devices;
-  registry.onDamage = (damage) => print(damageNotice(damage, registry.path));
-  const { devices: paired, damage } = registry.status();
-  // First start: nothing paired yet, so the code the Mac needs is shown at once.
-  if (paired.length === 0 && !damage) {
-    const opened = relay.security.pairing.open();
-    print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
-  }
+  registry.onDamage = (damage) => print(damageNotice(damage, registry.path, self.typed));
   started.extras = startExtras(config, relay, print, {
     stop: () => shutdown("interrupt"),
     firewall: process.platform === "win32" ? processSetupEnvironment(process.env, relay.port) : undefined,
     typed: self.typed,
+    addresses,
+    restartFrom: (program) => {
+      started.successor = program;
+      shutdown("interrupt");
+    },
   });
+  const { devices: paired, damage } = registry.status();
+  // First start: nothing paired yet, so the code the Mac needs is shown at once (by the pairing notices).
+  if (paired.length === 0 && !damage) relay.security.pairing.open();
 }
 
 /** What the window says once the relay listens: where it forwards, who it is, what to do next; limits if verbose. */
@@ -134,25 +156,29 @@ async function holdWindow(): Promise<void> {
 
 main(process.argv.slice(2)).catch(async (error: unknown) => {
   if (error instanceof ConfigError) {
-    process.stderr.write(`passerelle: ${error.message}\n`);
+    process.stderr.write(wrapText(`passerelle: ${error.message}`) + "\n");
     await holdWindow();
     process.exit(2);
   }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE") {
     process.stderr.write(
-      "passerelle: the port is already in use — is another relay running? Stop it, or choose another port with --port.\n",
+      wrapText(
+        "passerelle: the port is already in use — is another relay running? Stop it, or choose another port with --port.",
+      ) + "\n",
     );
   } else if (code === "EACCES" && process.platform === "win32") {
     // Windows reserves port ranges for Hyper-V, WSL and WinNAT; a reserved port answers EACCES.
     process.stderr.write(
-      "passerelle: Windows reserves that port (an excluded port range, often for Hyper-V or WSL). Choose another with --port, e.g. --port 18787; `netsh interface ipv4 show excludedportrange protocol=tcp` lists the reserved ranges.\n",
+      wrapText(
+        "passerelle: Windows reserves that port (an excluded port range, often for Hyper-V or WSL). Choose another with --port, e.g. --port 18787; `netsh interface ipv4 show excludedportrange protocol=tcp` lists the reserved ranges.",
+      ) + "\n",
     );
   } else if (code === "EACCES") {
     process.stderr.write("passerelle: not allowed to listen on that port; choose a port above 1024 with --port.\n");
   } else {
     // Name and code only: an error message could quote a request.
-    process.stderr.write(`passerelle: could not start (${errorDetail(error)}).\n`);
+    process.stderr.write(wrapText(`passerelle: could not start (${errorDetail(error)}).`) + "\n");
   }
   await holdWindow();
   process.exit(1);

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { loadModelsConfig, ModelsConfigError, type LocalServer } from "./upstream/local-models.js";
 import { invocationDirectory, relayHome } from "./state/home.js";
 import { isLoopbackHost } from "./network/addresses.js";
+import { wrapLine } from "./console/wrap.js";
 
 /** Everything the relay can be told at start. */
 export interface RelayConfig {
@@ -28,6 +29,8 @@ export interface RelayConfig {
   localServers: LocalServer[];
   /** How long a stop (Ctrl+C) waits for answers in flight. */
   stopGraceMs: number;
+  /** How long a pairing code works once shown. */
+  pairingTtlMs: number;
   timeouts: {
     /** Opening the TCP/TLS connection to the upstream. */
     connectMs: number;
@@ -190,6 +193,13 @@ const SETTINGS = {
     help: `processes serving requests (the cores but one, at most 8: ${defaultWorkers()} here)`,
     parse: workers,
   },
+  pairingTimeout: {
+    flag: "pairing-timeout",
+    env: "PASSERELLE_PAIRING_TIMEOUT",
+    fallback: "120",
+    help: "seconds a pairing code works once shown (120)",
+    parse: seconds,
+  },
   stopTimeout: {
     flag: "stop-timeout",
     env: "PASSERELLE_STOP_TIMEOUT",
@@ -249,7 +259,7 @@ export const OPTIONS_HELP = [
   ...Object.values(SETTINGS).map((s) => [s.flag, s.env, s.help]),
   ...Object.values(SWITCHES).map((s: Switch) => [s.flag, s.env ? `${s.env.name}=${s.env.value}` : "", s.help]),
 ]
-  .map(([flag, env, help]) => `  --${flag!.padEnd(20)} ${env!.padEnd(32)} ${help}`.trimEnd())
+  .map(([flag, env, help]) => wrapLine(`  --${flag!.padEnd(22)} ${help}${env ? ` (${env})` : ""}`, 100, " ".repeat(27)))
   .join("\n");
 
 /** The command line, checked against the tables above; a mistake is a {@link ConfigError}. */
@@ -262,7 +272,7 @@ function parseFlags(argv: string[]): Flags {
     return parseArgs({ args: argv, options, strict: true }).values as Flags;
   } catch (error) {
     const reason = (error as Error).message.split("\n")[0] ?? "Unknown option.";
-    throw new ConfigError(`${reason.replace(/\.$/, "")}. See \`passerelle --help\` for the options.`);
+    throw new ConfigError(`${reason.replace(/\.$/, "")}. --help lists the options.`);
   }
 }
 
@@ -326,6 +336,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): RelayConfig 
       join(relayHome(env), "models.json"),
     ),
     stopGraceMs: v.stopTimeout,
+    pairingTtlMs: v.pairingTimeout,
     timeouts: { connectMs: v.connectTimeout, firstByteMs: v.firstByteTimeout, idleMs: v.idleTimeout },
     // One connection to the upstream kept ready, so the first token after a silence skips the TCP and TLS set-up.
     upstreamConnection: { keepAliveMs: v.upstreamKeepAlive, standby: !switches.noStandby },

@@ -1,6 +1,6 @@
 /** What one place decides for the whole relay, whichever process serves the request: pairing, changes to the list of devices, failure budgets. */
 import type { DeviceRecord, DeviceRegistry, RegistryDamage } from "../state/devices.js";
-import type { PairingWindow } from "./pairing-window.js";
+import type { PairingChange, PairingWindow } from "./pairing-window.js";
 import type { FailureThrottle } from "./throttle.js";
 
 /**
@@ -46,8 +46,11 @@ export interface DeviceLookup {
   lastDamage(): RegistryDamage | undefined;
 }
 
-/** Told when a pairing session opens or a device pairs, to inform the person at the relay. */
-export type PairingEvent = { type: "opened"; code: string; expiresAt: Date } | { type: "paired"; name: string };
+/**
+ * What the person at the relay learns about pairing: a code shown (whoever opened it), the one shown ending
+ * unused (expired, voided by wrong tries), a device paired.
+ */
+export type PairingEvent = PairingChange | { type: "paired"; name: string };
 
 /** What the authority works on: the registry, the pairing window and the two failure budgets. */
 export interface AuthorityState {
@@ -77,8 +80,8 @@ export function localAuthority(state: AuthorityState): Authority {
       return { token, name: device.name };
     },
     async openPairing() {
+      // The pairing window tells the person itself (see prepareSecurity): whoever opened it, the window shows it.
       const opened = state.pairing.open();
-      state.notify?.({ type: "opened", code: opened.code, expiresAt: opened.expiresAt });
       return { code: opened.code, expiresAt: opened.expiresAt.toISOString(), maxTries: opened.maxTries };
     },
     async addScript(name) {

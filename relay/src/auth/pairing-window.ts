@@ -10,7 +10,15 @@ export interface PairingWindowOptions {
    */
   maxTries: number;
   now: () => number;
+  /** Told when a session opens, and when it ends unused (expired, or voided by wrong tries). */
+  onChange?: (change: PairingChange) => void;
 }
+
+/** What the person at the relay must learn about the code shown: a new one, or the one shown no longer works. */
+export type PairingChange =
+  | ({ type: "opened" } & OpenedPairing)
+  | { type: "expired"; code: string; expiresAt: Date }
+  | { type: "voided"; code: string };
 
 /** What the person at the relay is shown. */
 export interface OpenedPairing {
@@ -42,32 +50,45 @@ export function createPairingWindow(
   options: Partial<PairingWindowOptions> = {},
 ): PairingWindow {
   const o: PairingWindowOptions = { ttlMs: 120_000, maxTries: 1000, now: Date.now, ...options };
-  let session: { pinDigest: Buffer; expiresAt: number; triesLeft: number } | undefined;
+  let session: { pinDigest: Buffer; code: string; expiresAt: number; triesLeft: number } | undefined;
+  let expiry: NodeJS.Timeout | undefined;
 
+  const end = (change: PairingChange) => {
+    session = undefined;
+    clearTimeout(expiry);
+    o.onChange?.(change);
+  };
   const live = () => {
-    if (session && (session.expiresAt <= o.now() || session.triesLeft <= 0)) session = undefined;
+    if (session && session.expiresAt <= o.now())
+      end({ type: "expired", code: session.code, expiresAt: new Date(session.expiresAt) });
     return session;
   };
 
   return {
     open() {
       const pin = pinFromBytes(randomBytes(PIN_BYTES));
-      session = { pinDigest: digest(pin), expiresAt: o.now() + o.ttlMs, triesLeft: o.maxTries };
-      return {
-        code: formatPairingCode(fingerprint256, pin),
-        expiresAt: new Date(session.expiresAt),
-        maxTries: o.maxTries,
-      };
+      const code = formatPairingCode(fingerprint256, pin);
+      session = { pinDigest: digest(pin), code, expiresAt: o.now() + o.ttlMs, triesLeft: o.maxTries };
+      clearTimeout(expiry);
+      // The person is told when the code shown stops working, not only the next caller.
+      expiry = setTimeout(live, o.ttlMs + 50);
+      expiry.unref();
+      const opened = { code, expiresAt: new Date(session.expiresAt), maxTries: o.maxTries };
+      o.onChange?.({ type: "opened", ...opened });
+      return opened;
     },
     attempt(pin, save) {
       const current = live();
       const right = timingSafeEqual(digest(pin), current?.pinDigest ?? NO_SESSION) && current !== undefined;
       if (!right) {
-        if (current) current.triesLeft--;
+        if (current && --current.triesLeft <= 0) end({ type: "voided", code: current.code });
         return { result: "refused" };
       }
       const value = save();
-      if (session === current) session = undefined;
+      if (session === current) {
+        session = undefined;
+        clearTimeout(expiry);
+      }
       return { result: "paired", value };
     },
     isOpen: () => live() !== undefined,

@@ -65,14 +65,19 @@ export interface SecurityOptions {
 export async function prepareSecurity(home: string, options: SecurityOptions = {}): Promise<RelaySecurity> {
   const identity = await loadOrCreateIdentity(home);
   removeStaleTemporaries(home);
-  return {
+  const security: RelaySecurity = {
     home,
     identity,
     devices: new DeviceRegistry(join(home, DEVICES_FILE)),
     throttle: createFailureThrottle(options.throttle),
     // A wrong pairing code costs its address only: the PIN's 40 bits and the session's try limit stop guessing.
     pairingThrottle: createFailureThrottle({ global: Number.POSITIVE_INFINITY, ...options.pairingThrottle }),
-    pairing: createPairingWindow(identity.fingerprint256, options.pairingTtlMs ? { ttlMs: options.pairingTtlMs } : {}),
+    // Whoever opens a session (the window's p, `passerelle pair`, a second start), the window hears of it.
+    pairing: createPairingWindow(identity.fingerprint256, {
+      ...(options.pairingTtlMs && { ttlMs: options.pairingTtlMs }),
+      onChange: (change) => security.notify?.(change),
+    }),
     controlSecret: randomBytes(32).toString("base64url"),
   };
+  return security;
 }

@@ -177,7 +177,7 @@ function workers(config: RelayConfig, options: WorkersOptions, security: RelaySe
  * (rejecting, as a relay of one process would, when the port is taken).
  */
 export async function startWorkers(config: RelayConfig, options: WorkersOptions): Promise<Relay> {
-  const security = await prepareSecurity(config.home);
+  const security = await prepareSecurity(config.home, { pairingTtlMs: config.pairingTtlMs });
   cluster.setupPrimary({ args: [], silent: false });
   const pool = workers(config, options, security);
   process.once("exit", pool.killAll);

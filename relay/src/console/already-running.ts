@@ -23,6 +23,7 @@ export async function showRunningRelay(home: string, port: number, print: (text:
     `The relay is already running on this PC (process ${runtime.pid}, ${hostPort(address, runtime.port)}, relay id ${identity.relayId}): ` +
       "it keeps running in its own window or in the background. Here is a pairing code from it:\n",
   );
-  print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries));
+  const newCode = "For a new one, press p in the relay's window, or start this program again.";
+  print(pairingInstructions(opened.code, opened.expiresAt, opened.maxTries, newCode));
   return true;
 }

@@ -23,7 +23,7 @@ export function startBanner(
   lines.push(
     addresses.length
       ? `Addresses: ${addresses.map((a) => hostPort(a, relay.port)).join(", ")}`
-      : "This PC has no network address yet: connect it to the Wi-Fi, then restart the relay.",
+      : "This PC has no network address yet (not on the Wi-Fi?): its addresses appear here as soon as it has one.",
   );
   if (config.workers > 1) lines.push(`Requests served by ${config.workers} workers (--workers).`);
   const paired = devices.list().length;

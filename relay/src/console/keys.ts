@@ -8,6 +8,8 @@ export interface KeyActions {
   pair(): void;
   /** f: allow the relay through the firewall (offered on Windows when the rules are missing). */
   firewall?: (() => void) | undefined;
+  /** r: remove an old relay folder left in the roaming profile (offered when there is one). */
+  removeRoaming?: (() => void) | undefined;
 }
 
 /** The part of `process.stdin` the key handler uses (a test passes a stream of its own). */
@@ -32,6 +34,7 @@ export function listenForKeys(input: KeyInput, actions: KeyActions): () => void 
       if (key === "\u0003") actions.stop();
       else if (key === "p" || key === "P") actions.pair();
       else if ((key === "f" || key === "F") && actions.firewall) actions.firewall();
+      else if ((key === "r" || key === "R") && actions.removeRoaming) actions.removeRoaming();
     }
   };
   input.setRawMode?.(true);

@@ -87,7 +87,7 @@ export async function startRelay(
   securityOptions?: SecurityOptions,
   connectionLimits?: Partial<ConnectionLimits>,
 ): Promise<RunningRelay> {
-  const security = await prepareSecurity(config.home, securityOptions);
+  const security = await prepareSecurity(config.home, { pairingTtlMs: config.pairingTtlMs, ...securityOptions });
   const serving = await serveRequests(config, security.identity, requestSecurity(security), { log, connectionLimits });
   writeRuntimeInfo(config.home, runtimeInfo(config, serving.port, security.controlSecret));
   return {

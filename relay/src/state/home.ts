@@ -53,7 +53,7 @@ export function ensureHome(
   const created = mkdirSync(path, { recursive: true, mode: 0o700 });
   const user = windowsUser(env);
   // Best effort: a profile folder is already private on most PCs; this covers shared and lab PCs.
-  if (created !== undefined && platform === "win32" && user) ownerOnlyAclCommands(path, user).every(run);
+  if (created !== undefined && platform === "win32" && user) ownerOnlyAclCommands(path, user, env).every(run);
 }
 
 /**
@@ -84,6 +84,29 @@ export function moveRoamingHome(
   }
   // The moved folder keeps the ACL it had: limit it as a new one would be.
   const user = windowsUser(env);
-  if (user) ownerOnlyAclCommands(to, user).every(run);
+  if (user) ownerOnlyAclCommands(to, user, env).every(run);
   return `Moved the relay's folder from ${from} to ${to} (local to this PC: %APPDATA% roams to servers on school networks).`;
+}
+
+/**
+ * An earlier `%APPDATA%\Passerelle` left beside the relay's folder in `%LOCALAPPDATA%` (both there: it was
+ * never moved, or came back with a roaming profile). School networks copy that profile to their server, and
+ * it holds an old relay key: its path, for the person to remove, or undefined.
+ */
+export function roamingHomeLeft(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  if (platform !== "win32" || env.PASSERELLE_HOME || !env.APPDATA) return undefined;
+  const from = join(env.APPDATA, "Passerelle");
+  const to = join(env.LOCALAPPDATA || join(homedir(), "AppData", "Local"), "Passerelle");
+  return from.toLowerCase() !== to.toLowerCase() && existsSync(from) && existsSync(to) ? from : undefined;
+}
+
+/** What to say about a folder {@link roamingHomeLeft} found, ending with how to remove it (`how`). */
+export function roamingHomeNotice(folder: string, how: string): string {
+  return (
+    `An older Passerelle folder is still in your roaming profile: ${folder}. School networks copy that ` +
+    `profile to their server, and it holds an old relay key (relay-key.pem). The relay no longer uses it. ${how}`
+  );
 }

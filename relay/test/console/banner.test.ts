@@ -24,5 +24,8 @@ describe("what the relay prints at start", () => {
     const lines = startBanner(config, relay.relay, []).join("\n");
     expect(lines).toMatch(/^WARNING: plain HTTP/);
     expect(lines).toContain("no network address yet");
+    // It needs no restart: the addresses appear in the window as the PC joins the network.
+    expect(lines).toContain("appear here as soon as it has one");
+    expect(lines).not.toContain("restart");
   });
 });

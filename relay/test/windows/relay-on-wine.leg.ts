@@ -188,8 +188,9 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
   });
 
   it("says when the code shown expires unused, and p shows a new one", async () => {
+    // The window wraps at 100 columns, between any two words of the notice.
     const expired = await relay.waitFor(
-      /The pairing code ([0-9A-Z-]+) expired at [\d:]+ unused\. Press p here for a new one\./,
+      /The pairing code ([0-9A-Z-]+) expired at [\d:]+ unused\.\s+Press\s+p\s+here\s+for\s+a\s+new\s+one\./,
       45_000,
     );
     const shown = relay.stdout().match(/Pairing code:/g)!.length;
