@@ -110,9 +110,9 @@ describe("uploads", () => {
     const paused = samples.filter((sample) => sample.at < resumedAt - 50);
     expect(paused.length).toBeGreaterThan(5);
     expect(Math.max(...paused.map((sample) => sample.growth))).toBeLessThan(READ_AHEAD_BYTES / 1024 / 1024 + 8);
-    // Once flowing, what grows is garbage from passing chunks (it scales with speed, not with the part):
-    // the part held whole would add 60 MB.
-    expect(Math.max(...samples.map((sample) => sample.growth))).toBeLessThan(45);
+    // Once flowing, what grows is garbage from passing chunks (it scales with speed, not with the part), on
+    // top of the read-ahead just given back (RSS shrinks later): the part held whole would add 60 MB.
+    expect(Math.max(...samples.map((sample) => sample.growth))).toBeLessThan(45 + READ_AHEAD_BYTES / 1024 / 1024);
   }, 60_000);
 
   it("still refuses a part larger than OpenAI's own limit, before sending anything", async () => {
