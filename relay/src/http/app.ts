@@ -91,6 +91,7 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
   const upgrades = new WeakMap<IncomingMessage, UpgradeRequest>();
 
   app.use(answerFailuresAndLog(config.verbose, options.log));
+  app.use(v1Route(deviceCheck(options.security), passOn(config, upstreams, upgrades)));
   const router = new Router<RelayState>();
   router.get("/health", (ctx) => {
     // The body limit lets a client refuse a too large request (a file attached) before sending any of it.
@@ -102,7 +103,6 @@ export function createApp(config: RelayConfig, options: AppOptions): RelayApp {
     };
   });
   addPairingRoutes(router, options.security);
-  router.all("/v1{/*rest}", deviceCheck(options.security), passOn(config, upstreams, upgrades));
   // No router.allowedMethods(): the 404 below answers every path no route takes, any method.
   app.use(router.routes());
   app.use((ctx) => {
@@ -164,6 +164,23 @@ function logEntry(ctx: RelayContext, durationMs: number, verbose: boolean): Requ
     detail: outcome?.detail ?? ctx.state.detail,
     model: route.model,
     ...(verbose && { upstream: route.upstream, firstByteMs: outcome?.firstByteMs, requestId: outcome?.requestId }),
+  };
+}
+
+/** `/v1` and everything under it, any method, as `router.all("/v1{/*rest}")` would match it. */
+const V1_PATH = /^\/v1(?:\/|$)/i;
+
+/**
+ * The `/v1` route ahead of the router: the path every token takes, matched with one test instead of the
+ * router's walk through its routes (about 0.1 ms before each first token while that code is not yet optimised).
+ */
+function v1Route(
+  checkDevice: (ctx: RelayContext, next: Next) => Promise<void>,
+  pass: (ctx: RelayContext) => Promise<void>,
+) {
+  return function v1(ctx: RelayContext, next: Next): Promise<void> {
+    if (!V1_PATH.test(ctx.path)) return next();
+    return checkDevice(ctx, () => pass(ctx));
   };
 }
 

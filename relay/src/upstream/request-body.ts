@@ -118,7 +118,21 @@ function streamThrough(req: IncomingMessage, maxBytes: number, budget: BufferBud
   return body;
 }
 
+/**
+ * The body when it came whole with its headers (a chat request, usually) and within bounds: taken in one
+ * read, without a turn of the stream's events per chunk, which sits before the first token. Anything else
+ * (not all here yet, too large, the budget spent) is left to {@link readWhole}, which answers it.
+ */
+function arrivedWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget): Buffer | undefined {
+  const size = req.readableLength;
+  if (!req.complete || req.readableFlowing !== null || size > maxBytes) return undefined;
+  if (budget.used > 0 && budget.used + size > budget.max) return undefined;
+  return (req.read() as Buffer | null) ?? Buffer.alloc(0);
+}
+
 function readWhole(req: IncomingMessage, maxBytes: number, budget: BufferBudget): Promise<Buffer> {
+  const arrived = arrivedWhole(req, maxBytes, budget);
+  if (arrived) return Promise.resolve(arrived);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

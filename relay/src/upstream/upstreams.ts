@@ -85,7 +85,8 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
     try {
       const maxBytes = bodyLimit(req, path, config.limits.maxBodyBytes);
       const body = await takeRequestBody(req, buffered ? { maxBytes, buffered } : { maxBytes });
-      const model = modelOf(body, parseUpTo);
+      // Only routing needs the model before the request leaves; the log can wait (parsing costs ~1 ms per 100 kB).
+      const model = locals.length ? modelOf(body, parseUpTo) : undefined;
       if (model) note.model = model;
       const headers = upstreamRequestHeaders(req.headers);
       if (locals.length && req.method === "GET" && path.split("?")[0] === "/models") {
@@ -103,7 +104,10 @@ export function createUpstreams(config: UpstreamsConfig): Upstreams {
         for (const name of OPENAI_ONLY) delete headers[name];
         return await local.forwarder.forward(req, res, path, { headers, body });
       }
-      return await openai.forward(req, res, path, { headers, body });
+      const forwarding = openai.forward(req, res, path, { headers, body });
+      const logged = locals.length ? undefined : modelOf(body, parseUpTo);
+      if (logged) note.model = logged;
+      return await forwarding;
     } finally {
       inFlight--;
     }
