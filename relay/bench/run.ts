@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { runNetworkBench } from "./network.ts";
 import { cpus } from "node:os";
-import { buildRelay, processTree, rssMB, startStage, type RelaySetting, type Stage } from "./stage.ts";
+import { buildRelay, processTree, rssMB, privateMemoryMB, startStage, type RelaySetting, type Stage } from "./stage.ts";
 
 const { values } = parseArgs({
   options: {
@@ -92,20 +92,32 @@ function memory(pids: number[]): number[] {
   return pids.map(rssMB);
 }
 
+/** The private memory of each of a relay's processes (the main process first), in MB; undefined off Linux. */
+type Private = number[] | undefined;
+
+function privateMemory(pids: number[]): Private {
+  const each = pids.map(privateMemoryMB);
+  return each.every((m) => m !== undefined) ? each : undefined;
+}
+
 /** Memory of every relay when idle, then with 200 streams held open (a relay not yet through the load phases). */
 async function memoryPhase(stage: Stage, relayNames: string[]) {
   const treeOf = (n: string) => processTree(stage.relays[n]!.pid!);
-  const idle: Record<string, number[]> = Object.fromEntries(relayNames.map((n) => [n, memory(treeOf(n))]));
+  const measure = () => ({
+    rss: Object.fromEntries(relayNames.map((n) => [n, memory(treeOf(n))])) as Record<string, number[]>,
+    private: Object.fromEntries(relayNames.map((n) => [n, privateMemory(treeOf(n))])) as Record<string, Private>,
+  });
+  const idle = measure();
   const nginxWorker = stage.nginx?.workerPid();
-  if (nginxWorker) idle.nginx = memory([nginxWorker]);
-  const held: Record<string, number[]> = {};
+  if (nginxWorker) idle.rss.nginx = memory([nginxWorker]);
+  const held: Record<string, Private> = {};
   for (const n of relayNames) {
     await stage.ask({ kind: "hold", target: stage.targets[n], concurrency: 200 });
     await sleep(1000);
-    held[n] = memory(treeOf(n));
+    held[n] = privateMemory(treeOf(n));
     await stage.ask({ kind: "release" });
   }
-  return { idle, held, now: () => Object.fromEntries(relayNames.map((n) => [n, memory(treeOf(n))])) };
+  return { idle, held, now: measure };
 }
 
 /** Streams at 1, 50 and 200 callers, then whole answers, every target in turn, interleaved. */
@@ -174,15 +186,15 @@ async function loopback(): Promise<void> {
     const seen = await streamPhase(stage, names);
     const aborts = await abortPhase(stage, relayNames);
     await sleep(1000);
-    const after = memory.now();
+    const after = memory.now().private;
 
     console.log(
       `Passerelle relay bench: transport ${values.transport}, ${values.chunks} chunks ${values.spacing} ms apart, ${rounds} interleaved rounds, loopback, ${cpus().length} cores;\n` +
         "N streams = N callers each starting a new stream when the last ends (starts spread over one stream's length).",
     );
     if (!stage.nginx) console.log("nginx is not installed (Debian: apt-get install -y nginx): no comparison with it.");
-    printTable(comparisonRows(seen, memory.idle, relayNames, !!stage.nginx));
-    printTable(detailRows(seen, memory.idle, memory.held, after, aborts, relayNames));
+    printTable(comparisonRows(seen, memory.idle.rss, relayNames, !!stage.nginx));
+    printTable(detailRows(seen, { idle: memory.idle.private, held: memory.held, after }, aborts, relayNames));
     console.log(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
   } finally {
     stage.stop();
@@ -249,9 +261,7 @@ function comparisonRows(
 /** The relay's other figures: one stream, the slow tail, chunk latency, aborts, memory under load. */
 function detailRows(
   seen: Record<string, Seen>,
-  idle: Record<string, number[]>,
-  held: Record<string, number[]>,
-  after: Record<string, number[]>,
+  memory: Record<"idle" | "held" | "after", Record<string, Private>>,
   aborts: Record<string, number[]>,
   relays: string[],
 ): string[][] {
@@ -274,18 +284,24 @@ function detailRows(
     ...relays.map((r) => `${aborts[r]!.filter((d) => d <= 100).length} of 20 (max ${f(Math.max(...aborts[r]!))} ms)`),
     "",
   ]);
-  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  rows.push(["RSS, all processes, idle", ...relays.map((r) => `${f(total(idle[r]!))} MB`), ""]);
-  rows.push([
-    "RSS, all processes, 200 streams open",
-    ...relays.map((r) => `${f(total(held[r]!))} MB (+${f(total(held[r]!) - total(idle[r]!))})`),
-    "",
-  ]);
-  rows.push([
-    "RSS, all processes, after the run",
-    ...relays.map((r) => `${f(total(after[r]!))} MB (+${f(total(after[r]!) - total(idle[r]!))})`),
-    "",
-  ]);
+  // RSS counts Node's own binary (40-50 MB of it) in every process, though all of them share it; PSS would split
+  // it among every Node process on the machine (the bench's own included). Private memory is each one's alone.
+  const { idle, held, after } = memory;
+  if (relays.every((r) => idle[r] && held[r] && after[r])) {
+    const at = (m: Record<string, Private>, r: string) => m[r]!.reduce((a, b) => a + b, 0);
+    rows.push(["private memory, all processes, idle", ...relays.map((r) => `${f(at(idle, r))} MB`), ""]);
+    for (const [label, m] of [
+      ["200 streams open", held],
+      ["after the run", after],
+    ] as const) {
+      rows.push([
+        `private memory, all processes, ${label}`,
+        ...relays.map((r) => `${f(at(m, r))} MB (+${f(at(m, r) - at(idle, r))})`),
+        "",
+      ]);
+    }
+    rows.push(["private memory a process, idle", ...relays.map((r) => mb(idle[r]!)), ""]);
+  }
   return rows;
 }
 

@@ -44,6 +44,20 @@ export function rssMB(pid: number): number {
   );
 }
 
+/**
+ * The memory a process holds alone (pages no other process maps: not Node's own binary, which the main process,
+ * every worker and any other Node program share), in MB. Linux only (undefined elsewhere).
+ */
+export function privateMemoryMB(pid: number): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? NaN);
+    return (kb("Private_Clean") + kb("Private_Dirty")) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 function message<T>(child: ChildProcess, test: (m: unknown) => m is T): Promise<T> {
   return new Promise((resolve) => {
     const on = (m: unknown) => {
