@@ -141,10 +141,10 @@ describe.each(programs)("$name under Wine", ({ program, args, cwd }) => {
     upstream = await startFakeUpstream();
     outDir = mkdtempSync(join(tmpdir(), "passerelle-wine-"));
     // Two workers beside the main process, whatever the machine's cores: what workers change is checked below.
-    // A short-lived pairing code, so that its end is seen here.
+    // A short-lived pairing code, so that its end is seen here (10 s: the tests before it take 1-4 s under Wine).
     relay = startWine(
       program(),
-      [...args, "--port", "0", "--workers", "2", "--upstream", upstream.baseURL, "--pairing-timeout", "25"],
+      [...args, "--port", "0", "--workers", "2", "--upstream", upstream.baseURL, "--pairing-timeout", "10"],
       {
         cwd: cwd(),
         outDir,
