@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
 import { responseEvents } from "../test/fake-responses";
 import { pngBytes } from "../test/images";
+import { HIDDEN_REASONING } from "./helpers/answer-markdown";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { markdown, metadata, renderCommand, runAction, visible, waitUntilLoaded } from "../test/render";
@@ -115,6 +116,42 @@ describe("reasoning models", () => {
     expect(markdown()).toBe("> _Weighing the options._\n\nTake the train.");
     expect(metadata("First Token")).toMatch(/^\d+(\.\d)? (ms|s)$/);
     expect(server.chatRequests[0].body.reasoning).toEqual({ effort: "medium", summary: "auto" });
+  });
+
+  it("asks again without the summary when OpenAI refuses it (organization not verified), says why, and remembers", async () => {
+    raycast.preferences.model = "o4-mini";
+    let go = () => undefined as void;
+    server.onChat = (request, res) => {
+      if ((request.body.reasoning as { summary?: string }).summary === "auto") {
+        // OpenAI's answer, word for word, to an organization it has not verified.
+        return FakeOpenAIServer.error(res, 400, {
+          message:
+            "Your organization must be verified to generate reasoning summaries. Please go to: " +
+            "https://platform.openai.com/settings/organization/general and click on Verify Organization. " +
+            "If you just verified, it can take up to 15 minutes for access to propagate.",
+          type: "invalid_request_error",
+          param: "reasoning.summary",
+          code: "unsupported_value",
+        });
+      }
+      go = paced(res, responseEvents({ model: "o4-mini", text: ["Take ", "the train."] }), "output_text.delta");
+    };
+    const first = ask("Train or plane?");
+    await waitFor(() => expect(markdown()).toBe(`_Thinking… 0 s_\n\n${HIDDEN_REASONING}`));
+    await waitFor(() => expect(server.chatRequests).toHaveLength(2));
+    go();
+    await waitUntilLoaded();
+    expect(markdown()).toBe("Take the train.");
+    const reasoning = () => server.chatRequests.map((request) => request.body.reasoning);
+    expect(reasoning()).toEqual([{ effort: "medium", summary: "auto" }, { effort: "medium" }]);
+    first.unmount();
+    // The next question asks for no summary: it would only be refused again.
+    ask("And by car?");
+    await waitFor(() => expect(markdown()).toBe(`_Thinking… 0 s_\n\n${HIDDEN_REASONING}`));
+    await waitFor(() => expect(server.chatRequests).toHaveLength(3));
+    go();
+    await waitUntilLoaded();
+    expect(reasoning()).toEqual([{ effort: "medium", summary: "auto" }, { effort: "medium" }, { effort: "medium" }]);
   });
 
   it("Esc while the model thinks aborts the request upstream", async () => {

@@ -147,10 +147,10 @@ export class FakeOpenAIServer {
   static error(
     res: ServerResponse,
     status: number,
-    error: { message: string; type: string; code: string | null },
+    error: { message: string; type: string; code: string | null; param?: string },
   ): void {
     res.writeHead(status, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: { ...error, param: null } }));
+    res.end(JSON.stringify({ error: { param: null, ...error } }));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -12,6 +12,8 @@ export interface AnswerDisplay {
   searching?: { query?: string };
   /** How long the model has been thinking, while no word of the answer has come (reasoning models). */
   thinkingMs?: number;
+  /** OpenAI shows no summary of the thinking: the organization is not verified. */
+  reasoningHidden?: boolean;
   /** Files sent with the question, by name and kind. */
   attachments?: { name: string; kind: string; available?: boolean }[];
 }
@@ -41,11 +43,19 @@ export function sourcesMarkdown(sources: Source[]): string {
   return `**Sources**\n\n${sources.map((source, index) => `${index + 1}. [${source.title}](${source.url})`).join("\n")}`;
 }
 
+/** Why a reasoning model's thinking shows no summary, and how to get one. */
+export const HIDDEN_REASONING =
+  "_OpenAI shows a summary of the thinking only to verified organizations: verify yours at platform.openai.com → " +
+  "Settings → Organization → General → Verify Organization._";
+
 /** What the view says while nothing of the answer has come yet. */
 function waiting(state: AnswerDisplay): string {
   if (state.searching)
     return state.searching.query ? `_Searching the web for “${state.searching.query}”…_` : "_Searching the web…_";
-  if (state.thinkingMs !== undefined) return `_Thinking… ${Math.floor(state.thinkingMs / 1000)} s_`;
+  if (state.thinkingMs !== undefined) {
+    const thinking = `_Thinking… ${Math.floor(state.thinkingMs / 1000)} s_`;
+    return state.reasoningHidden ? `${thinking}\n\n${HIDDEN_REASONING}` : thinking;
+  }
   return "_Waiting for the first words…_";
 }
 

@@ -24,6 +24,8 @@ export interface AnswerState {
   firstTextMs?: number;
   /** The reasoning summary streamed so far. */
   reasoning: string;
+  /** The model thinks, but OpenAI shows no summary of it (the organization is not verified). */
+  reasoningHidden?: boolean;
   /** The web pages the answer cites, numbered in this order. */
   sources: Source[];
   /** The model is searching the web (and for what, when it says). */

@@ -16,6 +16,8 @@ export interface Source {
 export type AnswerEvent =
   | { type: "text"; delta: string }
   | { type: "reasoning"; delta: string }
+  /** A reasoning model thinks, but OpenAI gives this organization no summary (refused just now, or before). */
+  | { type: "reasoning-hidden"; refusedNow: boolean }
   | { type: "searching"; query?: string }
   | { type: "source"; source: Source }
   | { type: "usage"; usage: TokenUsage }
@@ -27,6 +29,7 @@ export type AnswerListener =
   | {
       text?(delta: string): void;
       reasoning?(delta: string): void;
+      reasoningHidden?(refusedNow: boolean): void;
       searching?(query?: string): void;
       source?(source: Source, number: number): void;
     };

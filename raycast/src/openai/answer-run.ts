@@ -11,8 +11,9 @@ import { relayBodyLimit } from "../relay/limits";
 import { putHistoryEntry, saveHistoryEntry } from "../storage/history";
 import type { HistoryEntry } from "../storage/history-bounds";
 import { streamCompletion, type ChatMessage, type ReasoningEffort, type Source, type TokenUsage } from "./completion";
-import { answerApi } from "./model-traits";
+import { answerApi, isReasoningModel } from "./model-traits";
 import { modelsServedByPC } from "./models";
+import { reasoningSummaryWanted, rememberSummaryRefused } from "./reasoning-summary";
 
 /** One request to stream: changing `id` starts it again (Ask Again, Try Another Model). */
 export interface AnswerRequest {
@@ -58,6 +59,8 @@ export interface StreamAnswerOptions {
 export interface AnswerProgress {
   text?: string;
   reasoning?: string;
+  /** The model thinks, but OpenAI shows no summary of it: the organization is not verified. */
+  reasoningHidden?: boolean;
   /** Set while the model searches the web (with its query when it says); cleared by the first words. */
   searching?: { query?: string };
   sources?: Source[];
@@ -110,9 +113,10 @@ async function ask(
   const maxBodyBytes = hasFiles ? await relayBodyLimit(connection, apiKey, signal) : undefined;
   const messages = hasFiles ? await restoreFiles(request.messages) : request.messages;
   const { model, temperature, webSearch, reasoningEffort } = request;
+  const reasoningSummary = api === "responses" && isReasoningModel(model) ? await reasoningSummaryWanted() : undefined;
   return streamCompletion(
     relayClient(connection, apiKey),
-    { model, messages, temperature, webSearch, reasoningEffort, api, maxBodyBytes },
+    { model, messages, temperature, webSearch, reasoningEffort, reasoningSummary, api, maxBodyBytes },
     listener,
     signal,
   );
@@ -146,6 +150,10 @@ export async function runAnswer(
   const listener = {
     text: (piece: string) => buffer.append(piece),
     reasoning: (piece: string) => thoughts.append(piece),
+    reasoningHidden: (refusedNow: boolean) => {
+      if (refusedNow) void rememberSummaryRefused();
+      update({ reasoningHidden: true });
+    },
     searching: (query?: string) => update({ searching: { query } }),
     source: (source: Source) => update({ sources: (sources.push(source), [...sources]) }),
   };

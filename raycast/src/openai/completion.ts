@@ -50,7 +50,8 @@ export async function streamCompletion(
     } else if (event.type === "reasoning") {
       reasoning.push(event.delta);
       on.reasoning?.(event.delta);
-    } else if (event.type === "searching") on.searching?.(event.query);
+    } else if (event.type === "reasoning-hidden") on.reasoningHidden?.(event.refusedNow);
+    else if (event.type === "searching") on.searching?.(event.query);
     else if (event.type === "source") {
       if (sources.some((known) => known.url === event.source.url)) continue;
       sources.push(event.source);

@@ -81,6 +81,20 @@ describe("request bodies with files", () => {
       reasoning: { summary: "auto" },
     });
   });
+
+  it("leaves the reasoning summary out when told to (an organization OpenAI has not verified), the effort kept", () => {
+    const body = (reasoningEffort?: "low") =>
+      JSON.parse(
+        encodeResponsesBody({
+          model: "o4-mini",
+          messages: [{ role: "user", content: "Hi" }],
+          reasoningEffort,
+          reasoningSummary: false,
+        }).bytes.toString("utf8"),
+      ) as Record<string, unknown>;
+    expect(body("low").reasoning).toEqual({ effort: "low" });
+    expect(body()).not.toHaveProperty("reasoning");
+  });
 });
 
 describe("a 20 MB file in Raycast's 100 MB heap", () => {

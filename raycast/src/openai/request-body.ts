@@ -25,6 +25,11 @@ export interface CompletionRequest {
   webSearch?: boolean;
   /** For reasoning models (Responses API only). */
   reasoningEffort?: ReasoningEffort;
+  /**
+   * Ask a reasoning model for a summary of its thinking (by default). OpenAI refuses the whole request when the
+   * organization is not verified, so the summary is left out once it said so (see reasoning-summary.ts).
+   */
+  reasoningSummary?: boolean;
   /** The relay's `--max-body`: a larger body is refused before any of it is sent. */
   maxBodyBytes?: number;
 }
@@ -162,7 +167,10 @@ export function encodeChatBody(request: CompletionRequest): EncodedBody {
 export function encodeResponsesBody(request: CompletionRequest): EncodedBody {
   const slots = new DataSlots();
   const instructions = request.messages.filter((message) => message.role === "system").map((m) => m.content);
-  const reasoning = isReasoningModel(request.model);
+  const reasoning = isReasoningModel(request.model) && {
+    ...(request.reasoningEffort && { effort: request.reasoningEffort }),
+    ...(request.reasoningSummary !== false && { summary: "auto" }),
+  };
   const body = {
     model: request.model,
     ...(instructions.length > 0 && { instructions: instructions.join("\n\n") }),
@@ -172,9 +180,7 @@ export function encodeResponsesBody(request: CompletionRequest): EncodedBody {
     stream: true,
     store: false,
     ...(request.webSearch && { tools: [{ type: "web_search" }] }),
-    ...(reasoning && {
-      reasoning: { ...(request.reasoningEffort && { effort: request.reasoningEffort }), summary: "auto" },
-    }),
+    ...(reasoning && Object.keys(reasoning).length > 0 && { reasoning }),
     ...(request.temperature !== undefined && acceptsTemperature(request.model) && { temperature: request.temperature }),
   };
   return encode(body, slots, fileNamesOf(request.messages));

@@ -2,6 +2,7 @@ import { APIError } from "openai";
 import type OpenAI from "openai";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import type { AnswerEvent, Source } from "./answer-events";
+import { isReasoningModel } from "./model-traits";
 import { checkBodySize, encodeResponsesBody, type CompletionRequest } from "./request-body";
 
 /** The failure a `response.failed` event carries, as the client's error class so that it is worded like others. */
@@ -64,17 +65,38 @@ function* translate(event: ResponseStreamEvent): Generator<AnswerEvent> {
   }
 }
 
-/** Streams an answer through `POST /v1/responses` (OpenAI's models), as answer events. */
+/** OpenAI refused the request for its reasoning summary: its organization is not verified. */
+const isSummaryRefused = (error: unknown) =>
+  error instanceof APIError && error.status === 400 && error.param === "reasoning.summary";
+
+/** Opens the stream of `request`'s answer. */
+function open(client: OpenAI, request: CompletionRequest, signal?: AbortSignal) {
+  const { bytes } = checkBodySize(encodeResponsesBody(request), request.maxBodyBytes);
+  return client.responses.create(
+    { model: request.model, input: [], stream: true },
+    { signal, body: bytes, headers: { "content-type": "application/json" } },
+  );
+}
+
+/**
+ * Streams an answer through `POST /v1/responses` (OpenAI's models), as answer events. A request OpenAI refuses for
+ * its reasoning summary is asked again without it, once; the views are told the summary is hidden and why.
+ */
 export async function* streamResponse(
   client: OpenAI,
   request: CompletionRequest,
   signal?: AbortSignal,
 ): AsyncGenerator<AnswerEvent> {
-  const { bytes } = checkBodySize(encodeResponsesBody(request), request.maxBodyBytes);
-  const stream = await client.responses.create(
-    { model: request.model, input: [], stream: true },
-    { signal, body: bytes, headers: { "content-type": "application/json" } },
-  );
+  const thinks = isReasoningModel(request.model);
+  if (thinks && request.reasoningSummary === false) yield { type: "reasoning-hidden", refusedNow: false };
+  let stream: Awaited<ReturnType<typeof open>>;
+  try {
+    stream = await open(client, request, signal);
+  } catch (error) {
+    if (!thinks || request.reasoningSummary === false || !isSummaryRefused(error)) throw error;
+    yield { type: "reasoning-hidden", refusedNow: true };
+    stream = await open(client, { ...request, reasoningSummary: false }, signal);
+  }
   let ended = false;
   for await (const event of stream) {
     for (const answer of translate(event)) {
