@@ -82,6 +82,22 @@ describe("request bodies with files", () => {
     });
   });
 
+  it("thinks at least at low effort when searching the web, which OpenAI refuses at minimal", () => {
+    const reasoning = (webSearch: boolean) =>
+      (
+        JSON.parse(
+          encodeResponsesBody({
+            model: "gpt-5",
+            messages: [{ role: "user", content: "News?" }],
+            reasoningEffort: "minimal",
+            webSearch,
+          }).bytes.toString("utf8"),
+        ) as { reasoning: unknown }
+      ).reasoning;
+    expect(reasoning(true)).toEqual({ effort: "low", summary: "auto" });
+    expect(reasoning(false)).toEqual({ effort: "minimal", summary: "auto" });
+  });
+
   it("leaves the reasoning summary out when told to (an organization OpenAI has not verified), the effort kept", () => {
     const body = (reasoningEffort?: "low") =>
       JSON.parse(

@@ -167,8 +167,10 @@ export function encodeChatBody(request: CompletionRequest): EncodedBody {
 export function encodeResponsesBody(request: CompletionRequest): EncodedBody {
   const slots = new DataSlots();
   const instructions = request.messages.filter((message) => message.role === "system").map((m) => m.content);
+  // OpenAI's web search refuses the effort "minimal" (400, "cannot be used with reasoning.effort 'minimal'").
+  const effort = request.webSearch && request.reasoningEffort === "minimal" ? "low" : request.reasoningEffort;
   const reasoning = isReasoningModel(request.model) && {
-    ...(request.reasoningEffort && { effort: request.reasoningEffort }),
+    ...(effort && { effort }),
     ...(request.reasoningSummary !== false && { summary: "auto" }),
   };
   const body = {
