@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { pngBytes } from "../test/images";
 import { FakeOpenAIServer } from "../test/fake-openai-server";
+import { responseEvents } from "../test/fake-responses";
 import { usePairedFakeRelay } from "../test/paired-relay";
 import { raycast } from "../test/raycast-api-double";
 import { renderCommand, runAction, waitForDetail } from "../test/render";
@@ -113,6 +114,28 @@ describe("Chat with files and web search", () => {
     const [entry] = [...raycast.storage.entries()].filter(([key]) => key.startsWith("history:"));
     expect(String(entry[1])).toContain('"name":"after.png"');
     expect(String(entry[1]).length).toBeLessThan(5_000);
+  });
+
+  it("shows a reasoning model thinking in the exchange (its summary, Thinking… and the time), then the answer", async () => {
+    raycast.preferences.model = "o4-mini";
+    let go = () => undefined as void;
+    server.onChat = (_request, res) => {
+      const events = responseEvents({ model: "o4-mini", reasoning: [["Counting ", "the hills."]], text: ["Seven."] });
+      const cut = events.findIndex((event) => event.includes("response.output_text.delta"));
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (const event of events.slice(0, cut)) res.write(event);
+      go = () => res.end(events.slice(cut).join(""));
+    };
+    renderCommand(<Chat />);
+    await say("How many hills has Rome?");
+    const detail = () => screen.getByTestId("item-detail").textContent;
+    await waitFor(() => expect(detail()).toMatch(/> _Counting the hills\._\n\n_Thinking… \d+ s_/));
+    const seconds = () => Number(/Thinking… (\d+) s/.exec(detail() ?? "")?.[1]);
+    const first = seconds();
+    await waitFor(() => expect(seconds()).toBeGreaterThan(first), { timeout: 2500 });
+    go();
+    await waitFor(() => expect(detail()).toContain("Seven."));
+    await waitFor(() => expect(detail()).not.toContain("Thinking"));
   });
 
   it("searches the web for the next answers once turned on", async () => {

@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Icon, Keyboard, List } from "@raycast/api";
-import { attachmentsLine } from "../helpers/answer-markdown";
+import { answerMarkdown, attachmentsLine } from "../helpers/answer-markdown";
 import { useServedByPC } from "../hooks/use-served-by-pc";
 import { WebSearchAction } from "./web-search-action";
 import { chatTurns, conversationMarkdown, turnMarkdown, type ChatTurn } from "../helpers/chat";
@@ -7,6 +7,8 @@ import { formatDuration, formatUsage } from "../helpers/format";
 import type { AnswerState } from "../hooks/use-answer";
 import { useChat, type ChatStart } from "../hooks/use-chat";
 import { useRelayWarmUp } from "../hooks/use-relay-warm-up";
+import { useThinkingClock } from "../hooks/use-thinking-clock";
+import { isReasoningModel } from "../openai/model-traits";
 import { StopAnswerAction } from "./stop-answer-action";
 
 /**
@@ -19,7 +21,7 @@ export function ChatView(props: ChatStart) {
   useRelayWarmUp();
   const { request, answer } = chat;
   const turns = chatTurns(chat.messages);
-  if (request && turns.length > 0) turns[turns.length - 1].answer = answer.text || "_…_";
+  if (request && turns.length > 0) turns[turns.length - 1].answer = answer.text;
   const actions = (text?: string) => <ChatActions chat={chat} answerText={text} />;
   const pending = chat.files.pending;
   const attached = pending.length ? ` ${attachmentsLine(pending)}` : "";
@@ -65,13 +67,20 @@ export function ChatView(props: ChatStart) {
   );
 }
 
-/** One exchange; the newest also shows the model, tokens and time of its answer. */
+/**
+ * One exchange; the newest also shows the model, tokens and time of its answer, and while it streams what Ask
+ * shows: the reasoning summary, "Thinking… 4 s", the web search, then the words as they come.
+ */
 function TurnDetail(props: { turn: ChatTurn; answer?: AnswerState; chat: ReturnType<typeof useChat> }) {
   const { answer, chat } = props;
   const shown = answer && (answer.usage || chat.request);
+  const streaming = answer && chat.request ? answer : undefined;
+  const thinking = Boolean(streaming?.isLoading && !streaming.text && isReasoningModel(chat.model));
+  const thinkingMs = useThinkingClock(thinking, streaming?.startedAt);
+  const answerShown = streaming && answerMarkdown({ ...streaming, isLoading: true, interrupted: false, thinkingMs });
   return (
     <List.Item.Detail
-      markdown={turnMarkdown(props.turn)}
+      markdown={turnMarkdown(props.turn, answerShown)}
       metadata={
         shown ? (
           <List.Item.Detail.Metadata>

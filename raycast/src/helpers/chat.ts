@@ -24,14 +24,14 @@ export function chatTurns(messages: ChatMessage[]): ChatTurn[] {
   return turns;
 }
 
-/** Markdown for one exchange. */
-export function turnMarkdown(turn: ChatTurn): string {
+/** Markdown for one exchange; `answer` in place of its text (the answer streaming, as the view shows it). */
+export function turnMarkdown(turn: ChatTurn, answer = turn.answer): string {
   const quoted = turn.question
     .split("\n")
     .map((line) => `> ${line}`)
     .join("\n");
   const files = turn.attachments?.length ? `${attachmentsLine(turn.attachments)}\n\n` : "";
-  return `${files}${quoted}\n\n${turn.answer}`;
+  return `${files}${quoted}\n\n${answer}`;
 }
 
 /** The full conversation as markdown (Copy Conversation). */
