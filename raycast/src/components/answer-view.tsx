@@ -7,7 +7,6 @@ import { useAnswer, type AnswerOptions, type AnswerState } from "../hooks/use-an
 import { useServedByPC } from "../hooks/use-served-by-pc";
 import { useThinkingClock } from "../hooks/use-thinking-clock";
 import { newRequestId, type AnswerRequest } from "../openai/answer-run";
-import { isReasoningModel } from "../openai/model-traits";
 import { AnswerMetadata } from "./answer-metadata";
 import { ConnectToRelayAction } from "./connect-to-relay-action";
 import { ContinueInChatAction } from "./continue-in-chat-action";
@@ -61,8 +60,7 @@ export function AnswerView(props: AnswerViewProps) {
   const rerun = (model?: string) => rerunWith(model ? { model } : {});
   const [attaching, setAttaching] = useState(false);
   const context: AnswerContext = { answer, request, rerun, rerunWith };
-  const thinking = answer.isLoading && !answer.text && isReasoningModel(request.model);
-  const thinkingMs = useThinkingClock(thinking, answer.startedAt);
+  const thinkingMs = useThinkingClock(answer, request.model);
 
   return (
     <Detail

@@ -8,7 +8,6 @@ import type { AnswerState } from "../hooks/use-answer";
 import { useChat, type ChatStart } from "../hooks/use-chat";
 import { useRelayWarmUp } from "../hooks/use-relay-warm-up";
 import { useThinkingClock } from "../hooks/use-thinking-clock";
-import { isReasoningModel } from "../openai/model-traits";
 import { StopAnswerAction } from "./stop-answer-action";
 
 /**
@@ -75,8 +74,7 @@ function TurnDetail(props: { turn: ChatTurn; answer?: AnswerState; chat: ReturnT
   const { answer, chat } = props;
   const shown = answer && (answer.usage || chat.request);
   const streaming = answer && chat.request ? answer : undefined;
-  const thinking = Boolean(streaming?.isLoading && !streaming.text && isReasoningModel(chat.model));
-  const thinkingMs = useThinkingClock(thinking, streaming?.startedAt);
+  const thinkingMs = useThinkingClock(streaming, chat.model);
   const answerShown = streaming && answerMarkdown({ ...streaming, isLoading: true, interrupted: false, thinkingMs });
   return (
     <List.Item.Detail

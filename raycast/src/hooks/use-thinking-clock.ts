@@ -1,10 +1,16 @@
 import { useEffect, useState } from "react";
+import { isReasoningModel } from "../openai/model-traits";
+import type { AnswerState } from "./use-answer";
 
 /**
- * While a reasoning model thinks (loading, no word of the answer yet), the time since `startedAt`, updated each
- * second so the view can say "Thinking… 4 s"; undefined otherwise.
+ * While a reasoning model thinks (the answer loading, no word of it yet), the time since the request started,
+ * updated each second so the view can say "Thinking… 4 s"; undefined otherwise (or with no answer streaming).
  */
-export function useThinkingClock(thinking: boolean, startedAt: number | undefined): number | undefined {
+export function useThinkingClock(
+  answer: Pick<AnswerState, "isLoading" | "text" | "startedAt"> | undefined,
+  model: string,
+): number | undefined {
+  const thinking = Boolean(answer?.isLoading && !answer.text && isReasoningModel(model));
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (!thinking) return;
@@ -12,5 +18,5 @@ export function useThinkingClock(thinking: boolean, startedAt: number | undefine
     const timer = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(timer);
   }, [thinking]);
-  return thinking && startedAt !== undefined ? Math.max(0, now - startedAt) : undefined;
+  return thinking && answer?.startedAt !== undefined ? Math.max(0, now - answer.startedAt) : undefined;
 }
