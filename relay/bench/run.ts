@@ -103,11 +103,12 @@ function privateMemory(pids: number[]): Private {
 /** Memory of every relay when idle, then with 200 streams held open (a relay not yet through the load phases). */
 async function memoryPhase(stage: Stage, relayNames: string[]) {
   const treeOf = (n: string) => processTree(stage.relays[n]!.pid!);
-  const measure = () => ({
+  const privateNow = () =>
+    Object.fromEntries(relayNames.map((n) => [n, privateMemory(treeOf(n))])) as Record<string, Private>;
+  const idle = {
     rss: Object.fromEntries(relayNames.map((n) => [n, memory(treeOf(n))])) as Record<string, number[]>,
-    private: Object.fromEntries(relayNames.map((n) => [n, privateMemory(treeOf(n))])) as Record<string, Private>,
-  });
-  const idle = measure();
+    private: privateNow(),
+  };
   const nginxWorker = stage.nginx?.workerPid();
   if (nginxWorker) idle.rss.nginx = memory([nginxWorker]);
   const held: Record<string, Private> = {};
@@ -117,7 +118,7 @@ async function memoryPhase(stage: Stage, relayNames: string[]) {
     held[n] = privateMemory(treeOf(n));
     await stage.ask({ kind: "release" });
   }
-  return { idle, held, now: measure };
+  return { idle, held, privateNow };
 }
 
 /** Streams at 1, 50 and 200 callers, then whole answers, every target in turn, interleaved. */
@@ -186,7 +187,7 @@ async function loopback(): Promise<void> {
     const seen = await streamPhase(stage, names);
     const aborts = await abortPhase(stage, relayNames);
     await sleep(1000);
-    const after = memory.now().private;
+    const after = memory.privateNow();
 
     console.log(
       `Passerelle relay bench: transport ${values.transport}, ${values.chunks} chunks ${values.spacing} ms apart, ${rounds} interleaved rounds, loopback, ${cpus().length} cores;\n` +
